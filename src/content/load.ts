@@ -1,0 +1,115 @@
+// Source file → Article: decoded text in a vfile, validated front matter, the
+// slug, and the running-head values completed from the project config.
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
+import { VFile } from 'vfile';
+import { decodeSource } from './decode.js';
+import { SourceError } from './errors.js';
+import { configSchema, frontMatterSchema, type FrontMatter, type ProjectConfig } from './schema.js';
+import { validateYaml, type YamlBlock } from './validate.js';
+
+export const CONFIG_FILE = 'presswork.config.yml';
+
+/** What the 报眉 prints: the article's own values, else the project's. */
+export interface RunningHead {
+  paper?: string;
+  date?: string;
+  page?: number | string;
+  section?: string;
+  /** Which of the values came from a config marked `sample: true`. */
+  sampleFields: Array<'paper' | 'date' | 'page' | 'section'>;
+}
+
+export interface Article {
+  file: VFile;
+  frontMatter: FrontMatter;
+  slug: string;
+  runningHead: RunningHead;
+}
+
+export interface ArticleData {
+  frontMatter?: FrontMatter;
+}
+
+declare module 'vfile' {
+  interface DataMap {
+    frontMatter: FrontMatter;
+    /** 1-based line where the Markdown body starts. */
+    bodyLine: number;
+  }
+}
+
+/** Reads `presswork.config.yml` from `dir` if there is one. */
+export function loadConfig(dir: string): ProjectConfig {
+  const path = join(dir, CONFIG_FILE);
+  if (!existsSync(path)) return configSchema.parse({});
+  const file = new VFile({ path, value: readFileSync(path, 'utf8') });
+  return validateYaml(configSchema, { text: String(file.value), firstLine: 1 }, file, 'config');
+}
+
+export async function loadArticle(path: string, config: ProjectConfig): Promise<Article> {
+  const absolute = resolve(path);
+  const file = new VFile({ path: absolute });
+  let text: string;
+  try {
+    text = decodeSource(await readFile(absolute), absolute);
+  } catch (error) {
+    if (error instanceof SourceError) {
+      const place = error.line ? { line: error.line, column: error.column ?? 1 } : undefined;
+      file.fail(error.fix ? `${error.message}; ${error.fix}` : error.message, { place, ruleId: 'encoding', source: 'presswork' });
+    }
+    throw error;
+  }
+  file.value = text;
+  const block = frontMatterBlock(text, file);
+  const frontMatter = validateYaml(frontMatterSchema, block, file, 'front-matter');
+  file.data.frontMatter = frontMatter;
+  file.data.bodyLine = block.firstLine + block.text.split('\n').length;
+  return { file, frontMatter, slug: frontMatter.slug ?? slugFromPath(absolute), runningHead: runningHead(frontMatter, config) };
+}
+
+export function slugFromPath(path: string): string {
+  return basename(path, extname(path));
+}
+
+function frontMatterBlock(text: string, file: VFile): YamlBlock {
+  if (text.trim() === '') {
+    file.fail('the file is empty; write a front matter block (`---`, `headline: …`, `---`) and the article below it', {
+      place: { line: 1, column: 1 },
+      ruleId: 'front-matter',
+      source: 'presswork',
+    });
+  }
+  const lines = text.split('\n');
+  if (lines[0]?.trimEnd() !== '---') {
+    file.fail('the file has no front matter; start it with a line `---`, then `headline: …`, then `---` (or turn plain text into an article with `presswork import`)', {
+      place: { line: 1, column: 1 },
+      ruleId: 'front-matter',
+      source: 'presswork',
+    });
+  }
+  const end = lines.findIndex((line, index) => index > 0 && /^(---|\.\.\.)\s*$/.test(line));
+  if (end < 0) {
+    file.fail('the front matter is not closed; add a line `---` after its last key', {
+      place: { line: 1, column: 1 },
+      ruleId: 'front-matter',
+      source: 'presswork',
+    });
+  }
+  return { text: lines.slice(1, end).join('\n'), firstLine: 2 };
+}
+
+function runningHead(frontMatter: FrontMatter, config: ProjectConfig): RunningHead {
+  const head: RunningHead = { sampleFields: [] };
+  for (const key of ['paper', 'date', 'page', 'section'] as const) {
+    const own = frontMatter[key];
+    const fallback = config[key];
+    if (own !== undefined) head[key] = own as never;
+    else if (fallback !== undefined) {
+      head[key] = fallback as never;
+      if (config.sample) head.sampleFields.push(key);
+    }
+  }
+  return head;
+}

@@ -1,0 +1,66 @@
+// One schema per edge of the program: the article's front matter and the
+// project config. The schemas give both the validation and the types.
+import { z } from 'zod';
+
+export const PAGE_PRESETS = ['tabloid', 'broadsheet', 'a3', 'a4'] as const;
+export type PagePreset = (typeof PAGE_PRESETS)[number];
+
+const text = z.string().trim().min(1, 'must not be empty');
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
+  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), {
+    message: 'is not a real calendar date',
+  });
+
+export const photoSchema = z.strictObject({
+  src: text.optional(),
+  caption: text,
+  credit: text.optional(),
+  name: text.optional(),
+});
+
+export const layoutSchema = z.strictObject({
+  preset: z.enum(PAGE_PRESETS).optional(),
+  columns: z.number().int().min(1).max(12).optional(),
+});
+
+/** 版次: a number (3) or a label (A03). */
+const pageNumber = z.union([z.number().int().positive(), text]);
+
+export const frontMatterSchema = z.strictObject({
+  headline: text,
+  kicker: text.optional(),
+  deck: text.optional(),
+  byline: text.optional(),
+  authors: z.array(text).optional(),
+  date: isoDate.optional(),
+  paper: text.optional(),
+  section: text.optional(),
+  page: pageNumber.optional(),
+  lang: text.default('zh-CN'),
+  slug: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be lower-case ASCII letters, digits, ".", "_" or "-"')
+    .optional(),
+  photos: z.array(photoSchema).optional(),
+  layout: layoutSchema.optional(),
+});
+
+export type FrontMatter = z.infer<typeof frontMatterSchema>;
+export type Photo = z.infer<typeof photoSchema>;
+export type LayoutOptions = z.infer<typeof layoutSchema>;
+
+/** `presswork.config.yml`: the paper's own values, used where an article names none. */
+export const configSchema = z.strictObject({
+  /** True while the values are placeholders; the archive must not trust them. */
+  sample: z.boolean().default(false),
+  paper: text.optional(),
+  date: isoDate.optional(),
+  page: pageNumber.optional(),
+  section: text.optional(),
+  layout: layoutSchema.optional(),
+});
+
+export type ProjectConfig = z.infer<typeof configSchema>;
