@@ -1,0 +1,34 @@
+// The one processor of a build: Markdown → the article tree (hast) that both
+// the page and the EPUB are made from. Created once, reused for every article.
+import type { Root } from 'hast';
+import rehypeStringify from 'rehype-stringify';
+import remarkFrontmatter from 'remark-frontmatter';
+import remarkParse from 'remark-parse';
+import remarkRehype from 'remark-rehype';
+import { unified } from 'unified';
+import type { VFile } from 'vfile';
+import articleStructure from './article-structure.js';
+import figures from './figures.js';
+import rawHtml from './raw-html.js';
+import sectionHeads from './section-heads.js';
+
+export type { SectionHead } from './section-heads.js';
+
+export function createArticleProcessor() {
+  return unified()
+    .use(remarkParse)
+    .use(remarkFrontmatter, ['yaml'])
+    .use(rawHtml)
+    .use(remarkRehype)
+    .use(sectionHeads)
+    .use(articleStructure)
+    .use(figures)
+    .use(rehypeStringify);
+}
+
+export type ArticleProcessor = ReturnType<typeof createArticleProcessor>;
+
+/** Runs the processor's transformers on a loaded article; the tree rides back, results on `file.data`. */
+export async function transformArticle(processor: ArticleProcessor, file: VFile): Promise<Root> {
+  return (await processor.run(processor.parse(file), file)) as Root;
+}

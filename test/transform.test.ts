@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import type { Element, Root } from 'hast';
+import { toHtml } from 'hast-util-to-html';
+import { VFile } from 'vfile';
+import { frontMatterSchema, type FrontMatter } from '../src/content/schema.js';
+import { createArticleProcessor, transformArticle } from '../src/transform/index.js';
+
+const processor = createArticleProcessor();
+
+async function transform(markdown: string, frontMatter: Partial<FrontMatter> = {}): Promise<{ tree: Root; file: VFile; html: string }> {
+  const file = new VFile({ path: 'story.md', value: markdown });
+  file.data.frontMatter = frontMatterSchema.parse({ headline: '努力实现服务职工零距离', ...frontMatter });
+  const tree = await transformArticle(processor, file);
+  return { tree, file, html: toHtml(tree) };
+}
+
+function article(tree: Root): Element {
+  const node = tree.children[0];
+  if (node?.type !== 'element' || node.tagName !== 'article') throw new Error('no article');
+  return node;
+}
+
+describe('article structure', () => {
+  it('puts the headline stack first and the body after it, in the article language', async () => {
+    const { tree, html } = await transform('---\nheadline: x\n---\n\n正文第一段。\n', {
+      kicker: '引题',
+      deck: '——副题',
+      byline: '□本报记者 王路曼',
+    });
+    const root = article(tree);
+    expect(root.properties.lang).toBe('zh-CN');
+    expect(html).toContain(
+      '<header class="headline-block"><p class="kicker">引题</p><h1 class="headline" id="headline">努力实现服务职工零距离</h1><p class="deck">——副题</p><p class="byline">□本报记者 王路曼</p></header>',
+    );
+    expect(html).toContain('<div class="article-body"><p>正文第一段。</p></div>');
+    // The yaml block is not printed as text.
+    expect(html).not.toContain('headline: x');
+  });
+
+  it('leaves out the parts the front matter does not have', async () => {
+    const { html } = await transform('正文。');
+    expect(html).not.toContain('kicker');
+    expect(html).not.toContain('deck');
+    expect(html).not.toContain('byline');
+  });
+});
+
+describe('section heads', () => {
+  it('makes body headings h2/h3 section heads with ASCII ids and records them', async () => {
+    const { html, file } = await transform('第一段。\n\n# 工会组织要始终走在时代前列\n\n第二段。\n\n### 小节\n\n第三段。\n\n## 工会组织要坚持问题意识、改革创新\n');
+    expect(html).toContain('<h2 id="section-1" class="section-head">工会组织要始终走在时代前列</h2>');
+    expect(html).toContain('<h3 id="section-2" class="section-head">小节</h3>');
+    expect(html).not.toMatch(/<h1[^>]*section/);
+    expect(file.data.sectionHeads).toEqual([
+      { id: 'section-1', text: '工会组织要始终走在时代前列', level: 2 },
+      { id: 'section-2', text: '小节', level: 3 },
+      { id: 'section-3', text: '工会组织要坚持问题意识、改革创新', level: 2 },
+    ]);
+  });
+});
+
+describe('figures', () => {
+  it('prints a photo without src as a placeholder frame with its caption, and warns', async () => {
+    const { html, file } = await transform('正文。', { photos: [{ name: '卢暘', caption: '北京奔驰工会主席' }] });
+    expect(html).toContain(
+      '<section class="portraits" aria-label="人物"><figure class="portrait" id="photo-1"><div class="photo placeholder" role="img" aria-label="卢暘，北京奔驰工会主席（照片暂缺）"></div><figcaption><span class="name">卢暘</span><span class="caption">北京奔驰工会主席</span></figcaption></figure></section>',
+    );
+    expect(html.indexOf('portraits')).toBeGreaterThan(html.indexOf('headline-block'));
+    expect(html.indexOf('portraits')).toBeLessThan(html.indexOf('article-body'));
+    expect(file.messages.map((message) => message.ruleId)).toEqual(['photo-missing']);
+  });
+
+  it('prints a photo with src as an image with alt text and no warning', async () => {
+    const { html, file } = await transform('正文。', { photos: [{ src: 'zhao.jpg', name: '赵莹', caption: '工会主席', credit: '本报记者 摄' }] });
+    expect(html).toContain('<img class="photo" src="zhao.jpg" alt="赵莹，工会主席">');
+    expect(html).toContain('<span class="credit">本报记者 摄</span>');
+    expect(file.messages).toHaveLength(0);
+  });
+
+  it('adds no strip for an article without photos', async () => {
+    const { html } = await transform('正文。');
+    expect(html).not.toContain('portraits');
+  });
+});
+
+describe('raw HTML', () => {
+  it('is not printed, and the warning names its line', async () => {
+    const { html, file } = await transform('第一段。\n\n<div onclick="x()">插入</div>\n');
+    expect(html).not.toContain('onclick');
+    const message = file.messages.find((candidate) => candidate.ruleId === 'raw-html');
+    expect(message?.line).toBe(3);
+  });
+});
