@@ -1,0 +1,71 @@
+// The one browser of a build. Found in the order DESIGN.md fixes:
+// PUPPETEER_EXECUTABLE_PATH → Puppeteer's own download → the system's
+// Chrome/Chromium → an error that says how to get one.
+import { existsSync } from 'node:fs';
+import puppeteer, { type Browser } from 'puppeteer';
+
+const SYSTEM_BROWSERS = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome-stable',
+  '/usr/bin/google-chrome',
+  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+  '/Applications/Chromium.app/Contents/MacOS/Chromium',
+];
+
+export class BrowserNotFoundError extends Error {
+  constructor(tried: string[]) {
+    super(
+      [
+        'no Chrome or Chromium found for printing. Tried:',
+        ...tried.map((path) => `  ${path}`),
+        'Install one: `apt-get install chromium` (Debian/Ubuntu), or `npx puppeteer browsers install chrome`,',
+        'or point PUPPETEER_EXECUTABLE_PATH at an existing Chrome/Chromium binary.',
+      ].join('\n'),
+    );
+    this.name = 'BrowserNotFoundError';
+  }
+}
+
+export function findBrowser(env: NodeJS.ProcessEnv = process.env): string {
+  const tried: string[] = [];
+  const fromEnv = env.PUPPETEER_EXECUTABLE_PATH;
+  if (fromEnv) {
+    if (existsSync(fromEnv)) return fromEnv;
+    tried.push(`${fromEnv} (PUPPETEER_EXECUTABLE_PATH: no such file)`);
+  }
+  try {
+    const downloaded = puppeteer.executablePath();
+    if (existsSync(downloaded)) return downloaded;
+    tried.push(`${downloaded} (Puppeteer's download: not there)`);
+  } catch {
+    tried.push("Puppeteer's own download (none configured)");
+  }
+  for (const path of SYSTEM_BROWSERS) {
+    if (existsSync(path)) return path;
+    tried.push(path);
+  }
+  throw new BrowserNotFoundError(tried);
+}
+
+export async function launchBrowser(executablePath = findBrowser()): Promise<Browser> {
+  const args = [
+    '--headless=new',
+    '--disable-gpu',
+    '--no-first-run',
+    '--no-default-browser-check',
+    // The print page loads nothing from the network; keep Chromium's own traffic off too.
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-quic',
+    '--disable-dev-shm-usage',
+    // Glyph outlines unhinted: the PDF and the preview agree on every machine.
+    '--font-render-hinting=none',
+    // The print page reads its fonts and stylesheets from file:// URLs.
+    '--allow-file-access-from-files',
+  ];
+  // Chromium refuses its sandbox as root (CI runs as root).
+  if (process.getuid?.() === 0) args.push('--no-sandbox');
+  return puppeteer.launch({ executablePath, headless: true, args, pipe: true });
+}

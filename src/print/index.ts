@@ -1,0 +1,86 @@
+// Print: load the page HTML in Chromium from disk, fit the body to its page,
+// measure it, print the PDF, render the page-1 preview.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser, HTTPRequest, Page } from 'puppeteer';
+import type { PageDocument } from '../layout/index.js';
+import { fitBody, type FitResult } from './copyfit.js';
+import { finishPdf, type PdfMetadata } from './pdf-metadata.js';
+
+export { findBrowser, launchBrowser, BrowserNotFoundError } from './browser.js';
+export type { FitResult } from './copyfit.js';
+export type { PdfMetadata } from './pdf-metadata.js';
+
+export interface PrintOptions {
+  /** Folder the page HTML is written to and loaded from. */
+  workDir: string;
+  /** Folders (besides workDir) the page may read from: templates, fonts, content. */
+  allowedRoots: string[];
+  metadata: PdfMetadata;
+  /** Pixels per CSS px of the PNG preview. */
+  previewScale?: number;
+}
+
+export interface PrintResult {
+  pdf: Uint8Array;
+  png: Uint8Array;
+  pages: number;
+  fit: FitResult;
+  /** Requests the page tried to make outside its roots (blocked). */
+  blocked: string[];
+}
+
+const MM_TO_PX = 96 / 25.4;
+
+export async function printPage(browser: Browser, doc: PageDocument, options: PrintOptions): Promise<PrintResult> {
+  const htmlPath = join(options.workDir, 'page.html');
+  await writeFile(htmlPath, doc.html);
+  const page = await browser.newPage();
+  const blocked: string[] = [];
+  try {
+    await guardRequests(page, [options.workDir, ...options.allowedRoots], blocked);
+    await page.emulateMediaType('print');
+    await page.setViewport({
+      width: Math.ceil(doc.geometry.width * MM_TO_PX),
+      height: Math.ceil(doc.geometry.height * MM_TO_PX),
+      deviceScaleFactor: options.previewScale ?? 1.5,
+    });
+    await page.goto(pathToFileURL(htmlPath).href, { waitUntil: 'load' });
+    await page.evaluate(() => document.fonts.ready.then(() => undefined));
+
+    const fit = await fitBody(page, doc.geometry.bodySize);
+    // Fonts for any glyph first used at the chosen size must be in before printing.
+    await page.evaluate(() => document.fonts.ready.then(() => undefined));
+
+    const raw = await page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: true });
+    const { pdf, pages } = await finishPdf(raw, options.metadata);
+    const png = await previewPng(page);
+    return { pdf, png, pages, fit, blocked };
+  } finally {
+    await page.close();
+  }
+}
+
+/** Only file:// URLs under the allowed roots (and data: URLs) load; everything else is blocked and recorded. */
+async function guardRequests(page: Page, roots: string[], blocked: string[]): Promise<void> {
+  const allowed = roots.map((root) => pathToFileURL(root).href.replace(/\/?$/, '/'));
+  await page.setRequestInterception(true);
+  page.on('request', (request: HTTPRequest) => {
+    const url = request.url();
+    if (url.startsWith('data:') || allowed.some((root) => url.startsWith(root))) {
+      void request.continue();
+    } else {
+      blocked.push(url);
+      void request.abort('accessdenied');
+    }
+  });
+}
+
+async function previewPng(page: Page): Promise<Uint8Array> {
+  const box = await page.$eval('.page', (element) => {
+    const rect = element.getBoundingClientRect();
+    return { x: rect.x, y: rect.y, width: rect.width, height: rect.height };
+  });
+  return page.screenshot({ type: 'png', clip: box, captureBeyondViewport: true });
+}
