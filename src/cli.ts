@@ -1,0 +1,139 @@
+// The command line: the contract that scripts and CI rely on (DESIGN.md).
+// Exit codes: 0 success, 1 a content or build error, 2 wrong usage.
+import { resolve } from 'node:path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { reporter } from 'vfile-reporter';
+import { build, FORMATS, importFile, PRESSWORK_VERSION, UsageError, type ArticleReport, type BuildReport, type Format } from './index.js';
+
+const EXIT_OK = 0;
+const EXIT_CONTENT = 1;
+const EXIT_USAGE = 2;
+
+function parseFormats(value: string): Format[] {
+  const formats = value.split(',').map((format) => format.trim()).filter(Boolean);
+  const unknown = formats.filter((format) => !(FORMATS as readonly string[]).includes(format));
+  if (unknown.length > 0 || formats.length === 0) {
+    throw new InvalidArgumentError(`use one or more of ${FORMATS.join(', ')}, separated by commas (got "${value}")`);
+  }
+  return formats as Format[];
+}
+
+function say(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+function summary(report: ArticleReport): string {
+  if (!report.ok) return 'failed';
+  const preflight = report.preflight;
+  const parts = preflight ? [`${preflight.pages} page${preflight.pages === 1 ? '' : 's'}`, `body ${preflight.bodySize}pt`, `fill ${preflight.fill}`] : [];
+  if (preflight && !preflight.ok) parts.push('preflight failed');
+  const formats = Object.keys(report.outputs);
+  if (formats.length > 0) parts.push(formats.join(' '));
+  return parts.join(', ');
+}
+
+async function runBuild(paths: string[], options: { out: string; format: Format[]; json?: boolean; strict?: boolean }, write: boolean): Promise<number> {
+  const cwd = process.cwd();
+  const report: BuildReport = await build({
+    paths,
+    cwd,
+    outDir: resolve(cwd, options.out),
+    formats: options.format,
+    write,
+    onArticle: ({ index, total, source, phase, report: done }) => {
+      const name = source.startsWith(cwd) ? source.slice(cwd.length + 1) : source;
+      if (phase === 'start') say(`[${index + 1}/${total}] ${name}`);
+      else if (done) say(`[${index + 1}/${total}] ${name}: ${summary(done)}`);
+    },
+  });
+  const messages = reporter(report.articles.map((article) => article.file), { quiet: true });
+  if (messages) say(messages);
+  const failed = report.articles.filter((article) => !article.ok);
+  const preflightFailed = report.articles.filter((article) => article.preflight && !article.preflight.ok);
+  if (options.json) {
+    const document = {
+      ok: failed.length === 0 && (!options.strict || preflightFailed.length === 0),
+      manifest: report.manifestPath,
+      articles: report.articles.map(({ file: _file, ...article }) => article),
+    };
+    process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+  }
+  if (report.manifestPath) say(`manifest: ${report.manifestPath}`);
+  if (failed.length > 0) {
+    say(`${failed.length} of ${report.articles.length} article(s) failed: ${failed.map((article) => article.source).join(', ')}`);
+    return EXIT_CONTENT;
+  }
+  if (options.strict && preflightFailed.length > 0) {
+    say(`preflight failed (--strict): ${preflightFailed.map((article) => article.source).join(', ')}`);
+    return EXIT_CONTENT;
+  }
+  return EXIT_OK;
+}
+
+export function createProgram(setExitCode: (code: number) => void): Command {
+  const program = new Command('presswork')
+    .description('Chinese newspaper pages and EPUBs from Markdown articles')
+    .version(PRESSWORK_VERSION, '-v, --version')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+  program
+    .command('build')
+    .description('lay out, print and package articles into <out>/<slug>/ and <out>/manifest.json')
+    .argument('[paths...]', 'article files or folders (default: content/)')
+    .option('-o, --out <dir>', 'output folder', 'output')
+    .addOption(new Option('-f, --format <list>', `formats to write: ${FORMATS.join(',')}`).argParser(parseFormats).default([...FORMATS], FORMATS.join(',')))
+    .option('--json', 'print one JSON document on stdout (logs stay on stderr)')
+    .option('--strict', 'exit 1 when any preflight check fails')
+    .action(async (paths: string[], options: { out: string; format: Format[]; json?: boolean; strict?: boolean }) => {
+      setExitCode(await runBuild(paths, options, true));
+    });
+
+  program
+    .command('check')
+    .description('lay out and preflight articles without writing anything')
+    .argument('[paths...]', 'article files or folders (default: content/)')
+    .option('--json', 'print one JSON document on stdout')
+    .option('--strict', 'exit 1 when any preflight check fails')
+    .action(async (paths: string[], options: { json?: boolean; strict?: boolean }) => {
+      setExitCode(await runBuild(paths, { ...options, out: 'output', format: [] }, false));
+    });
+
+  program
+    .command('import')
+    .description('turn a plain-text article into Markdown with front matter')
+    .argument('<file>', 'plain-text article (UTF-8, GB18030/GBK or UTF-16)')
+    .option('-o, --output <file>', 'write the Markdown here instead of stdout')
+    .action(async (file: string, options: { output?: string }) => {
+      const result = await importFile(resolve(file), options.output ? resolve(options.output) : undefined);
+      for (const line of result.report) say(line);
+      if (!options.output) process.stdout.write(result.markdown);
+      setExitCode(EXIT_OK);
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = EXIT_OK;
+  const program = createProgram((code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are successes; every other commander error is wrong usage.
+      return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    if (error instanceof UsageError) {
+      say(`presswork: ${error.message}`);
+      return EXIT_USAGE;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    say(`presswork: ${message}`);
+    if (process.env.PRESSWORK_DEBUG && error instanceof Error && error.stack) say(error.stack);
+    return EXIT_CONTENT;
+  }
+}

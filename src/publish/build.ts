@@ -1,0 +1,274 @@
+// Build orchestration: every article goes load → transform → layout → print →
+// epub, then its outputs are published together, or not at all.
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import type { Browser } from 'puppeteer';
+import { toText } from 'hast-util-to-text';
+import { VFile } from 'vfile';
+import { VFileMessage } from 'vfile-message';
+import { loadArticle, loadConfig, type Article } from '../content/load.js';
+import type { ProjectConfig } from '../content/schema.js';
+import { buildEpub } from '../epub/index.js';
+import { loadTemplate, renderPage, undrawable, type Template } from '../layout/index.js';
+import { launchBrowser, printPage, type PrintResult } from '../print/index.js';
+import { createArticleProcessor, transformArticle, type ArticleProcessor } from '../transform/index.js';
+import { PRESSWORK_VERSION } from '../version.js';
+import { writeAtomic } from './atomic.js';
+import { collectSources } from './sources.js';
+
+export const FORMATS = ['pdf', 'epub', 'html', 'png'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface OutputRecord {
+  path: string;
+  bytes: number;
+  sha256: string;
+  pages?: number;
+}
+
+export interface Check {
+  ok: boolean;
+  count: number;
+  items: string[];
+}
+
+export interface Preflight {
+  ok: boolean;
+  pages: number;
+  fill: number;
+  bodySize: number;
+  copyfitIterations: number;
+  overflow: Check;
+  missingGlyphs: Check;
+}
+
+export interface MessageRecord {
+  severity: 'error' | 'warning' | 'info';
+  rule: string;
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+export interface ArticleReport {
+  source: string;
+  slug: string;
+  title?: string;
+  ok: boolean;
+  outputs: Partial<Record<Format, OutputRecord>>;
+  preflight?: Preflight;
+  messages: MessageRecord[];
+  /** The vfile with every message, for the terminal report. */
+  file: VFile;
+}
+
+export interface BuildOptions {
+  paths: string[];
+  /** Project folder: config, default content folder. */
+  cwd: string;
+  outDir: string;
+  formats: Format[];
+  /** false: lay out and preflight only (`presswork check`). */
+  write: boolean;
+  onArticle?: (event: { index: number; total: number; source: string; phase: 'start' | 'done'; report?: ArticleReport }) => void;
+}
+
+export interface BuildReport {
+  articles: ArticleReport[];
+  manifestPath?: string;
+}
+
+/** Everything a build shares between its articles: made once. */
+interface BuildContext {
+  config: ProjectConfig;
+  template: Template;
+  processor: ArticleProcessor;
+  browser: () => Promise<Browser>;
+  options: BuildOptions;
+}
+
+export async function build(options: BuildOptions): Promise<BuildReport> {
+  const sources = await collectSources(options.paths, options.cwd);
+  const config = loadConfig(options.cwd);
+  const template = loadTemplate();
+  const processor = createArticleProcessor();
+  let browser: Promise<Browser> | undefined;
+  const context: BuildContext = {
+    config,
+    template,
+    processor,
+    browser: () => (browser ??= launchBrowser()),
+    options,
+  };
+  const articles: ArticleReport[] = [];
+  try {
+    for (const [index, source] of sources.entries()) {
+      options.onArticle?.({ index, total: sources.length, source, phase: 'start' });
+      const report = await buildOne(source, context);
+      articles.push(report);
+      options.onArticle?.({ index, total: sources.length, source, phase: 'done', report });
+    }
+  } finally {
+    if (browser) await (await browser.catch(() => undefined))?.close();
+  }
+  const result: BuildReport = { articles };
+  if (options.write) result.manifestPath = await writeManifest(options.outDir, articles);
+  return result;
+}
+
+async function buildOne(source: string, context: BuildContext): Promise<ArticleReport> {
+  const { options } = context;
+  let file = new VFile({ path: source });
+  let article: Article | undefined;
+  const report = (extra: Partial<ArticleReport>): ArticleReport => ({
+    source: relative(options.cwd, source) || source,
+    slug: article?.slug ?? '',
+    title: article?.frontMatter.headline,
+    ok: !file.messages.some((message) => message.fatal),
+    outputs: {},
+    messages: file.messages.map(toRecord),
+    file,
+    ...extra,
+  });
+
+  const workDir = await mkdtemp(join(tmpdir(), 'presswork-'));
+  try {
+    article = await loadArticle(source, context.config);
+    file = article.file;
+    const tree = await transformArticle(context.processor, file);
+    const doc = renderPage(article, tree, context.template);
+    const needsBrowser = !options.write || options.formats.some((format) => format !== 'epub');
+    const printed = needsBrowser
+      ? await printPage(await context.browser(), doc, {
+          workDir,
+          allowedRoots: [context.template.dir, dirname(source), ...context.template.fonts.map((font) => dirname(font.cssPath))],
+          metadata: pdfMetadata(article),
+        })
+      : undefined;
+    for (const url of printed?.blocked ?? []) {
+      file.message(`the page tried to load ${url}; only files under the content, template and font folders are loaded`, {
+        ruleId: 'blocked-request',
+        source: 'presswork',
+      });
+    }
+    const preflight = printed ? preflightOf(article, tree, context.template, printed) : undefined;
+    if (preflight && !preflight.overflow.ok) {
+      fatal(
+        file,
+        `the article does not fit one ${doc.geometry.name} page even at ${doc.geometry.bodySize.min}pt; shorten it or choose a larger preset (\`layout: { preset: broadsheet }\`)`,
+        'overflow',
+      );
+    }
+    if (file.messages.some((message) => message.fatal)) return report({ preflight });
+
+    const outputs: ArticleReport['outputs'] = {};
+    if (options.write) {
+      const payloads: Array<[Format, Uint8Array, number?]> = [];
+      if (options.formats.includes('pdf') && printed) payloads.push(['pdf', printed.pdf, printed.pages]);
+      if (options.formats.includes('png') && printed) payloads.push(['png', printed.png]);
+      if (options.formats.includes('html')) payloads.push(['html', new TextEncoder().encode(doc.html)]);
+      if (options.formats.includes('epub')) {
+        payloads.push([
+          'epub',
+          await buildEpub({
+            tree,
+            frontMatter: article.frontMatter,
+            slug: article.slug,
+            sectionHeads: file.data.sectionHeads ?? [],
+            runningHead: article.runningHead,
+            creator: `presswork ${PRESSWORK_VERSION}`,
+            sourceDateEpoch: sourceDateEpoch(),
+          }),
+        ]);
+      }
+      // Only after every format is made does anything reach the output folder.
+      for (const [format, bytes, pages] of payloads) {
+        const path = join(options.outDir, article.slug, `${article.slug}.${format}`);
+        await writeAtomic(path, bytes);
+        outputs[format] = {
+          path: relative(options.outDir, path),
+          bytes: bytes.byteLength,
+          sha256: createHash('sha256').update(bytes).digest('hex'),
+          ...(pages !== undefined ? { pages } : {}),
+        };
+      }
+    }
+    return report({ outputs, preflight });
+  } catch (error) {
+    if (!(error instanceof VFileMessage)) {
+      fatal(file, error instanceof Error ? error.message : String(error), 'build');
+    }
+    return report({});
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+function preflightOf(article: Article, tree: Parameters<typeof toText>[0], template: Template, printed: PrintResult): Preflight {
+  const text = [toText(tree), ...Object.values(article.runningHead).filter((value) => typeof value === 'string')].join('\n');
+  const missing = undrawable(template.fonts, text);
+  const overflow: Check = {
+    ok: !printed.fit.overflows,
+    count: printed.fit.overflows ? 1 : 0,
+    items: printed.fit.overflows ? ['the body overflows its columns on page 1'] : [],
+  };
+  const missingGlyphsCheck: Check = {
+    ok: missing.length === 0,
+    count: missing.length,
+    items: missing.map((char) => `${char} U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`),
+  };
+  return {
+    ok: overflow.ok && missingGlyphsCheck.ok,
+    pages: printed.pages,
+    fill: Math.round(printed.fit.fill * 1000) / 1000,
+    bodySize: printed.fit.bodySize,
+    copyfitIterations: printed.fit.iterations,
+    overflow,
+    missingGlyphs: missingGlyphsCheck,
+  };
+}
+
+function pdfMetadata(article: Article) {
+  const { frontMatter } = article;
+  return {
+    title: frontMatter.headline,
+    authors: frontMatter.authors ?? [],
+    subject: frontMatter.deck?.replace(/^—+/, ''),
+    keywords: [frontMatter.section, article.runningHead.paper].filter((value): value is string => Boolean(value)),
+    lang: frontMatter.lang,
+    creator: `presswork ${PRESSWORK_VERSION}`,
+    sourceDateEpoch: sourceDateEpoch(),
+  };
+}
+
+export function sourceDateEpoch(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const value = env.SOURCE_DATE_EPOCH;
+  return value && /^\d+$/.test(value) ? Number(value) : undefined;
+}
+
+/** An error that fails this article (and only this one). */
+function fatal(file: VFile, reason: string, ruleId: string): void {
+  file.message(reason, { ruleId, source: 'presswork' }).fatal = true;
+}
+
+function toRecord(message: VFileMessage): MessageRecord {
+  return {
+    severity: message.fatal ? 'error' : message.fatal === false ? 'warning' : 'info',
+    rule: message.ruleId ?? 'presswork',
+    message: message.reason,
+    ...(message.line ? { line: message.line } : {}),
+    ...(message.column ? { column: message.column } : {}),
+  };
+}
+
+async function writeManifest(outDir: string, articles: ArticleReport[]): Promise<string> {
+  const manifest = {
+    generator: `presswork ${PRESSWORK_VERSION}`,
+    articles: articles.map(({ file: _file, ...article }) => article),
+  };
+  const path = join(outDir, 'manifest.json');
+  await writeAtomic(path, new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`));
+  return path;
+}
