@@ -6,11 +6,15 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, HTTPRequest, Page } from 'puppeteer';
 import type { PageDocument } from '../layout/index.js';
 import { fitBody, type FitResult } from './copyfit.js';
+import type { PrintedLine } from './kinsoku.js';
+import { readLines } from './lines.js';
 import { finishPdf, type PdfMetadata } from './pdf-metadata.js';
 
 export { findBrowser, launchBrowser, BrowserNotFoundError } from './browser.js';
 export type { FitResult } from './copyfit.js';
 export type { PdfMetadata } from './pdf-metadata.js';
+export { preflight, type Check, type Preflight } from './preflight.js';
+export type { PrintedLine } from './kinsoku.js';
 
 export interface PrintOptions {
   /** Folder the page HTML is written to and loaded from. */
@@ -27,6 +31,10 @@ export interface PrintResult {
   png: Uint8Array;
   pages: number;
   fit: FitResult;
+  /** The body's lines as laid out, for the preflight. */
+  lines: PrintedLine[];
+  /** Every character the page shows, for the glyph check. */
+  text: string;
   /** Requests the page tried to make outside its roots (blocked). */
   blocked: string[];
 }
@@ -52,11 +60,13 @@ export async function printPage(browser: Browser, doc: PageDocument, options: Pr
     const fit = await fitBody(page, doc.geometry.bodySize);
     // Fonts for any glyph first used at the chosen size must be in before printing.
     await page.evaluate(() => document.fonts.ready.then(() => undefined));
+    const lines = await readLines(page);
+    const text = await page.evaluate(() => document.body.innerText);
 
     const raw = await page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: true });
     const { pdf, pages } = await finishPdf(raw, options.metadata);
     const png = await previewPng(page);
-    return { pdf, png, pages, fit, blocked };
+    return { pdf, png, pages, fit, lines, text, blocked };
   } finally {
     await page.close();
   }

@@ -5,14 +5,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import type { Browser } from 'puppeteer';
-import { toText } from 'hast-util-to-text';
 import { VFile } from 'vfile';
 import { VFileMessage } from 'vfile-message';
 import { loadArticle, loadConfig, type Article } from '../content/load.js';
 import type { ProjectConfig } from '../content/schema.js';
 import { buildEpub } from '../epub/index.js';
-import { loadTemplate, renderPage, undrawable, type Template } from '../layout/index.js';
-import { launchBrowser, printPage, type PrintResult } from '../print/index.js';
+import { loadTemplate, renderPage, type Template } from '../layout/index.js';
+import { launchBrowser, preflight, printPage, type Preflight } from '../print/index.js';
 import { createArticleProcessor, transformArticle, type ArticleProcessor } from '../transform/index.js';
 import { PRESSWORK_VERSION } from '../version.js';
 import { writeAtomic } from './atomic.js';
@@ -26,22 +25,6 @@ export interface OutputRecord {
   bytes: number;
   sha256: string;
   pages?: number;
-}
-
-export interface Check {
-  ok: boolean;
-  count: number;
-  items: string[];
-}
-
-export interface Preflight {
-  ok: boolean;
-  pages: number;
-  fill: number;
-  bodySize: number;
-  copyfitIterations: number;
-  overflow: Check;
-  missingGlyphs: Check;
 }
 
 export interface MessageRecord {
@@ -153,15 +136,17 @@ async function buildOne(source: string, context: BuildContext): Promise<ArticleR
         source: 'presswork',
       });
     }
-    const preflight = printed ? preflightOf(article, tree, context.template, printed) : undefined;
-    if (preflight && !preflight.overflow.ok) {
+    const checks = printed
+      ? preflight({ ...printed, fonts: context.template.fonts })
+      : undefined;
+    if (checks && !checks.overflow.ok) {
       fatal(
         file,
         `the article does not fit one ${doc.geometry.name} page even at ${doc.geometry.bodySize.min}pt; shorten it or choose a larger preset (\`layout: { preset: broadsheet }\`)`,
         'overflow',
       );
     }
-    if (file.messages.some((message) => message.fatal)) return report({ preflight });
+    if (file.messages.some((message) => message.fatal)) return report({ preflight: checks });
 
     const outputs: ArticleReport['outputs'] = {};
     if (options.write) {
@@ -195,7 +180,7 @@ async function buildOne(source: string, context: BuildContext): Promise<ArticleR
         };
       }
     }
-    return report({ outputs, preflight });
+    return report({ outputs, preflight: checks });
   } catch (error) {
     if (!(error instanceof VFileMessage)) {
       fatal(file, error instanceof Error ? error.message : String(error), 'build');
@@ -204,30 +189,6 @@ async function buildOne(source: string, context: BuildContext): Promise<ArticleR
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
-}
-
-function preflightOf(article: Article, tree: Parameters<typeof toText>[0], template: Template, printed: PrintResult): Preflight {
-  const text = [toText(tree), ...Object.values(article.runningHead).filter((value) => typeof value === 'string')].join('\n');
-  const missing = undrawable(template.fonts, text);
-  const overflow: Check = {
-    ok: !printed.fit.overflows,
-    count: printed.fit.overflows ? 1 : 0,
-    items: printed.fit.overflows ? ['the body overflows its columns on page 1'] : [],
-  };
-  const missingGlyphsCheck: Check = {
-    ok: missing.length === 0,
-    count: missing.length,
-    items: missing.map((char) => `${char} U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`),
-  };
-  return {
-    ok: overflow.ok && missingGlyphsCheck.ok,
-    pages: printed.pages,
-    fill: Math.round(printed.fit.fill * 1000) / 1000,
-    bodySize: printed.fit.bodySize,
-    copyfitIterations: printed.fit.iterations,
-    overflow,
-    missingGlyphs: missingGlyphsCheck,
-  };
 }
 
 function pdfMetadata(article: Article) {
