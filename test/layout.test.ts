@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { VFile } from 'vfile';
+import { frontMatterSchema } from '../src/content/schema.js';
+import { loadFonts, parseUnicodeRange, undrawable } from '../src/layout/fonts.js';
+import { formatChineseDate, formatPageNumber, loadTemplate, renderPage } from '../src/layout/index.js';
+import { createArticleProcessor, transformArticle } from '../src/transform/index.js';
+
+describe('fonts', () => {
+  it('parses unicode-range lists, single points and wildcards', () => {
+    expect(parseUnicodeRange('U+4e00-9fff, U+3000, U+30??')).toEqual([
+      [0x4e00, 0x9fff],
+      [0x3000, 0x3000],
+      [0x3000, 0x30ff],
+    ]);
+  });
+
+  it('finds 暘 in the bundled Song font and reports a character no font draws', () => {
+    const fonts = loadFonts([{ role: 'body', family: 'Noto Serif SC', weight: 400, css: '@fontsource/noto-serif-sc/400.css' }]);
+    // 暘 lives only in a numbered chunk of Noto Serif SC (TYPESETTING.md); 𓀀 is an Egyptian hieroglyph.
+    expect(undrawable(fonts, '卢暘表示')).toEqual([]);
+    expect(undrawable(fonts, '卢暘𓀀')).toEqual(['𓀀']);
+  });
+
+  it('loads every font the newspaper template names, each with its chunks', () => {
+    const template = loadTemplate('newspaper');
+    expect(template.fonts.map((font) => `${font.family} ${font.weight}`)).toEqual([
+      'Noto Serif SC 400',
+      'Noto Serif SC 700',
+      'Noto Sans SC 400',
+      'Noto Sans SC 700',
+      'LXGW WenKai 400',
+    ]);
+    for (const font of template.fonts) expect(font.files.length).toBeGreaterThan(50);
+  });
+});
+
+describe('running head', () => {
+  it('writes dates and page numbers the way a Chinese paper prints them', () => {
+    expect(formatChineseDate('2026-11-29')).toBe('2026年11月29日 星期日');
+    expect(formatChineseDate('2000-01-01')).toBe('2000年1月1日 星期六');
+    expect(formatPageNumber(3)).toBe('第3版');
+    expect(formatPageNumber('A03')).toBe('A03版');
+  });
+});
+
+describe('renderPage', () => {
+  it('fills the template: title, running head, article, page geometry and file:// stylesheets', async () => {
+    const file = new VFile({ path: 'story.md', value: '正文。' });
+    file.data.frontMatter = frontMatterSchema.parse({ headline: '努力实现服务职工零距离', layout: { preset: 'a4' } });
+    const tree = await transformArticle(createArticleProcessor(), file);
+    const article = {
+      file,
+      frontMatter: file.data.frontMatter,
+      slug: 'story',
+      runningHead: { paper: '示例日报', date: '2000-01-01', page: 3, section: '样张', sampleFields: [] },
+    };
+    const doc = renderPage(article, tree, loadTemplate('newspaper'));
+    expect(doc.geometry.name).toBe('a4');
+    expect(doc.html).toContain('<title data-slot="title">努力实现服务职工零距离</title>');
+    expect(doc.html).toContain('@page { size: 210mm 297mm; margin: 0; }');
+    expect(doc.html).toContain('--columns: 4;');
+    expect(doc.html).toContain('<span class="page-no">第3版</span><span class="section">样张</span>');
+    expect(doc.html).toContain('<div class="date">2000年1月1日 星期六</div>');
+    expect(doc.html).toMatch(/<link rel="stylesheet" href="file:\/\/\/[^"]+\/noto-serif-sc\/400\.css">/);
+    expect(doc.html).toContain('<div class="article-body"><p>正文。</p></div>');
+    expect(doc.html).toMatch(/<html lang="zh-CN">/);
+  });
+});
