@@ -24,9 +24,12 @@ export interface PrintOptions {
   metadata: PdfMetadata;
   /** Pixels per CSS px of the PNG preview. */
   previewScale?: number;
+  /** false: lay out and measure only (`presswork check`). */
+  render?: boolean;
 }
 
 export interface PrintResult {
+  /** Empty when `render` is false. */
   pdf: Uint8Array;
   png: Uint8Array;
   pages: number;
@@ -63,6 +66,10 @@ export async function printPage(browser: Browser, doc: PageDocument, options: Pr
     const lines = await readLines(page);
     const text = await page.evaluate(() => document.body.innerText);
 
+    if (options.render === false) {
+      const pages = await page.$$eval('.page', (elements) => elements.length);
+      return { pdf: new Uint8Array(), png: new Uint8Array(), pages, fit, lines, text, blocked };
+    }
     const raw = await page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: true });
     const { pdf, pages } = await finishPdf(raw, options.metadata);
     const png = await previewPng(page);

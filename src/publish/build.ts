@@ -128,6 +128,7 @@ async function buildOne(source: string, context: BuildContext): Promise<ArticleR
           workDir,
           allowedRoots: [context.template.dir, dirname(source), ...context.template.fonts.map((font) => dirname(font.cssPath))],
           metadata: pdfMetadata(article),
+          render: options.write,
         })
       : undefined;
     for (const url of printed?.blocked ?? []) {
