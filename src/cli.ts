@@ -105,7 +105,7 @@ export function createProgram(setExitCode: (code: number) => void): Command {
     .argument('<file>', 'plain-text article (UTF-8, GB18030/GBK or UTF-16)')
     .option('-o, --output <file>', 'write the Markdown here instead of stdout')
     .action(async (file: string, options: { output?: string }) => {
-      const result = await importFile(resolve(file), options.output ? resolve(options.output) : undefined);
+      const result = await importFile(file, options.output);
       for (const line of result.report) say(line);
       if (!options.output) process.stdout.write(result.markdown);
       setExitCode(EXIT_OK);

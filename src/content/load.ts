@@ -7,7 +7,7 @@ import { VFile } from 'vfile';
 import { decodeSource } from './decode.js';
 import { SourceError } from './errors.js';
 import { configSchema, frontMatterSchema, type FrontMatter, type ProjectConfig } from './schema.js';
-import { validateYaml, type YamlBlock } from './validate.js';
+import { validateYaml, validateYamlWithLines, type YamlBlock, type YamlLines } from './validate.js';
 
 export const CONFIG_FILE = 'presswork.config.yml';
 
@@ -28,15 +28,11 @@ export interface Article {
   runningHead: RunningHead;
 }
 
-export interface ArticleData {
-  frontMatter?: FrontMatter;
-}
-
 declare module 'vfile' {
   interface DataMap {
     frontMatter: FrontMatter;
-    /** 1-based line where the Markdown body starts. */
-    bodyLine: number;
+    /** Where each front-matter value stands (`photos.2` → its line). */
+    frontMatterLines: YamlLines;
   }
 }
 
@@ -63,9 +59,9 @@ export async function loadArticle(path: string, config: ProjectConfig): Promise<
   }
   file.value = text;
   const block = frontMatterBlock(text, file);
-  const frontMatter = validateYaml(frontMatterSchema, block, file, 'front-matter');
+  const { data: frontMatter, lines } = validateYamlWithLines(frontMatterSchema, block, file, 'front-matter');
   file.data.frontMatter = frontMatter;
-  file.data.bodyLine = block.firstLine + block.text.split('\n').length;
+  file.data.frontMatterLines = lines;
   return { file, frontMatter, slug: frontMatter.slug ?? slugFromPath(absolute), runningHead: runningHead(frontMatter, config) };
 }
 

@@ -2,8 +2,11 @@
 // that names the file, the line and the fix.
 import { closest } from 'fastest-levenshtein';
 import type { VFile } from 'vfile';
-import { isMap, isScalar, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
+
+/** Line of each value in a YAML block, by dotted path (`photos.0`, `headline`). */
+export type YamlLines = Record<string, number>;
 
 export interface YamlBlock {
   text: string;
@@ -16,6 +19,16 @@ export interface YamlBlock {
  * (rule `front-matter`), placed on the offending line.
  */
 export function validateYaml<S extends z.ZodType>(schema: S, block: YamlBlock, file: VFile, ruleId: string): z.infer<S> {
+  return validateYamlWithLines(schema, block, file, ruleId).data;
+}
+
+/** As validateYaml, and where each value stands, so later messages can point at it. */
+export function validateYamlWithLines<S extends z.ZodType>(
+  schema: S,
+  block: YamlBlock,
+  file: VFile,
+  ruleId: string,
+): { data: z.infer<S>; lines: YamlLines } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(block.text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const line = (offset: number | undefined) =>
@@ -31,7 +44,21 @@ export function validateYaml<S extends z.ZodType>(schema: S, block: YamlBlock, f
   }
 
   const result = schema.safeParse(data);
-  if (result.success) return result.data as z.infer<S>;
+  if (result.success) {
+    const lines: YamlLines = {};
+    // Top-level keys and the items of top-level lists: where later messages point.
+    for (const pair of isMap(doc.contents) ? doc.contents.items : []) {
+      if (!isScalar(pair.key)) continue;
+      const key = String(pair.key.value);
+      lines[key] = line(pair.key.range?.[0]);
+      if (isSeq(pair.value)) {
+        pair.value.items.forEach((item, index) => {
+          lines[`${key}.${index}`] = line((item as YamlNode).range?.[0]);
+        });
+      }
+    }
+    return { data: result.data as z.infer<S>, lines };
+  }
 
   // A misspelt key also leaves its right name missing: report the misspelling, it explains both.
   const issues = result.error.issues;

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import type { Browser } from 'puppeteer';
 import { VFile } from 'vfile';
 import { VFileMessage } from 'vfile-message';
@@ -106,7 +106,7 @@ async function buildOne(source: string, context: BuildContext): Promise<ArticleR
   let file = new VFile({ path: source });
   let article: Article | undefined;
   const report = (extra: Partial<ArticleReport>): ArticleReport => ({
-    source: relative(options.cwd, source) || source,
+    source: displayPath(options.cwd, source),
     slug: article?.slug ?? '',
     title: article?.frontMatter.headline,
     ok: !file.messages.some((message) => message.fatal),
@@ -183,7 +183,10 @@ async function buildOne(source: string, context: BuildContext): Promise<ArticleR
     }
     return report({ outputs, preflight: checks });
   } catch (error) {
-    if (!(error instanceof VFileMessage)) {
+    if (error instanceof VFileMessage) {
+      // Thrown by file.fail on the article's own vfile, or on one the loader made before `file` was set.
+      if (!file.messages.includes(error)) file.messages.push(error);
+    } else {
       fatal(file, error instanceof Error ? error.message : String(error), 'build');
     }
     return report({});
@@ -208,6 +211,12 @@ function pdfMetadata(article: Article) {
 export function sourceDateEpoch(env: NodeJS.ProcessEnv = process.env): number | undefined {
   const value = env.SOURCE_DATE_EPOCH;
   return value && /^\d+$/.test(value) ? Number(value) : undefined;
+}
+
+/** Relative to the project when inside it, else absolute. */
+function displayPath(cwd: string, path: string): string {
+  const inside = relative(cwd, path);
+  return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : path;
 }
 
 /** An error that fails this article (and only this one). */

@@ -20,7 +20,9 @@ export default function figures() {
     article.children.splice(1, 0, strip);
     for (const [index, photo] of photos.entries()) {
       if (!photo.src) {
-        file.message(`photo ${index + 1} (${photo.name ?? photo.caption}) has no \`src\`; it is printed as an empty frame`, {
+        const line = file.data.frontMatterLines?.[`photos.${index}`];
+        file.message(`photo ${index + 1} (${photo.name ?? photo.caption}) has no \`src\`; it is printed as an empty frame — add \`src: <image file>\` when the photo arrives`, {
+          place: line ? { line, column: 1 } : undefined,
           ruleId: 'photo-missing',
           source: 'presswork',
         });

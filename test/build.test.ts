@@ -1,0 +1,213 @@
+// The seed, built end to end by the command a user runs, then checked with the
+// tools an independent reviewer would use: pdfinfo, pdffonts, pdftotext and
+// EPUBCheck.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import JSZip from 'jszip';
+import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { epubcheck } from './support/epubcheck.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cli = join(root, 'bin', 'presswork.js');
+const slug = '000_952877358d78f3b2';
+const source = join(root, 'content', `${slug}.md`);
+
+function run(command: string, args: string[], cwd = root) {
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.error) throw result.error;
+  return result;
+}
+
+function presswork(args: string[], cwd = root) {
+  return run(process.execPath, [cli, ...args], cwd);
+}
+
+const squeeze = (text: string) => text.replace(/\s+/g, '');
+
+/** The article's paragraphs and section heads as written in the Markdown. */
+function sourceBlocks(): { paragraphs: string[]; heads: string[]; frontMatter: Record<string, unknown> } {
+  const text = readFileSync(source, 'utf8');
+  const [, yaml = '', body = ''] = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(text) ?? [];
+  const blocks = body.split(/\n\s*\n/).map((block) => block.trim()).filter(Boolean);
+  return {
+    heads: blocks.filter((block) => block.startsWith('#')).map((block) => block.replace(/^#+\s*/, '')),
+    paragraphs: blocks.filter((block) => !block.startsWith('#')),
+    frontMatter: parseYaml(yaml) as Record<string, unknown>,
+  };
+}
+
+let out: string;
+let stdout: string;
+let exitCode: number | null;
+let stderr: string;
+
+beforeAll(() => {
+  out = mkdtempSync(join(tmpdir(), 'presswork-build-'));
+  const result = presswork(['build', source, '--out', out, '--json']);
+  ({ stdout, stderr } = result);
+  exitCode = result.status;
+});
+
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+describe('presswork build of the seed', () => {
+  it('exits 0 and prints one JSON document on stdout', () => {
+    expect(exitCode, stderr).toBe(0);
+    const document = JSON.parse(stdout) as { ok: boolean; articles: Array<{ slug: string }> };
+    expect(document.ok).toBe(true);
+    expect(document.articles.map((article) => article.slug)).toEqual([slug]);
+    expect(stderr).toContain(`${slug}.md`);
+  });
+
+  it('writes every format and a manifest whose sizes and hashes match the files', () => {
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    const [article] = manifest.articles;
+    expect(article.source).toBe(`content/${slug}.md`);
+    expect(article.slug).toBe(slug);
+    expect(article.title).toBe('努力实现服务职工零距离');
+    expect(Object.keys(article.outputs).sort()).toEqual(['epub', 'html', 'pdf', 'png']);
+    for (const format of ['pdf', 'epub', 'html', 'png']) {
+      const output = article.outputs[format];
+      expect(output.path).toBe(`${slug}/${slug}.${format}`);
+      const bytes = readFileSync(join(out, output.path));
+      expect(output.bytes).toBe(bytes.byteLength);
+      expect(output.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    }
+    expect(article.outputs.pdf.pages).toBe(1);
+    expect(article.preflight).toMatchObject({
+      ok: true,
+      pages: 1,
+      overflow: { ok: true, count: 0 },
+      kinsoku: { ok: true, count: 0 },
+      orphanLines: { ok: true, count: 0 },
+      missingGlyphs: { ok: true, count: 0 },
+    });
+    expect(article.preflight.fill).toBeGreaterThan(0.9);
+    // Only the five photo placeholders are worth a message.
+    expect(article.messages.map((message: { rule: string }) => message.rule)).toEqual(Array(5).fill('photo-missing'));
+  });
+
+  it('prints one tagged page of the tabloid size with Title and Author', () => {
+    const info = run('pdfinfo', [join(out, slug, `${slug}.pdf`)]).stdout;
+    expect(info).toMatch(/^Pages:\s+1$/m);
+    expect(info).toMatch(/^Tagged:\s+yes$/m);
+    expect(info).toMatch(/^Title:\s+努力实现服务职工零距离$/m);
+    expect(info).toMatch(/^Author:\s+王路曼、陈曦、马超、李一然$/m);
+    const [, width, height] = /^Page size:\s+([\d.]+) x ([\d.]+) pts/m.exec(info) ?? [];
+    const mm = 72 / 25.4;
+    expect(Math.abs(Number(width) - 270 * mm)).toBeLessThanOrEqual(1);
+    expect(Math.abs(Number(height) - 390 * mm)).toBeLessThanOrEqual(1);
+  });
+
+  it('embeds every font as a TrueType/CID subset, never Type 3', () => {
+    const fonts = run('pdffonts', [join(out, slug, `${slug}.pdf`)]).stdout.split('\n').slice(2).filter(Boolean);
+    expect(fonts.length).toBeGreaterThan(0);
+    for (const font of fonts) {
+      expect(font).not.toMatch(/Type 3/);
+      expect(font).toMatch(/CID TrueType\s+Identity-H\s+yes\s+yes\s+yes/);
+    }
+  });
+
+  it('carries every paragraph, heading and caption of the article into the PDF text, in order', () => {
+    const text = squeeze(run('pdftotext', ['-raw', '-enc', 'UTF-8', join(out, slug, `${slug}.pdf`), '-']).stdout);
+    const { paragraphs, heads, frontMatter } = sourceBlocks();
+    // The seed's 23 text blocks, five of them rejoined by the import.
+    expect(paragraphs).toHaveLength(18);
+    let from = 0;
+    for (const paragraph of paragraphs) {
+      const at = text.indexOf(squeeze(paragraph), from);
+      expect(at, paragraph.slice(0, 20)).toBeGreaterThanOrEqual(0);
+      from = at;
+    }
+    for (const head of heads) expect(text).toContain(squeeze(head));
+    for (const photo of frontMatter.photos as Array<{ name: string; caption: string }>) {
+      expect(text).toContain(photo.name);
+      expect(text).toContain(photo.caption);
+    }
+    for (const key of ['headline', 'deck', 'byline']) expect(text).toContain(squeeze(String(frontMatter[key])));
+  });
+
+  it('has an outline of the headline and the three section heads', async () => {
+    const pdf = await PDFDocument.load(readFileSync(join(out, slug, `${slug}.pdf`)), { updateMetadata: false });
+    const titles: string[] = [];
+    const walk = (dict: PDFDict | undefined): void => {
+      for (let item = dict; item; item = item.lookupMaybe(PDFName.of('Next'), PDFDict)) {
+        const title = item.lookup(PDFName.of('Title'));
+        if (title instanceof PDFHexString || title instanceof PDFString) titles.push(title.decodeText());
+        walk(item.lookupMaybe(PDFName.of('First'), PDFDict));
+      }
+    };
+    const outlines = pdf.catalog.lookupMaybe(PDFName.of('Outlines'), PDFDict);
+    walk(outlines?.lookupMaybe(PDFName.of('First'), PDFDict));
+    expect(titles).toEqual(['努力实现服务职工零距离', ...sourceBlocks().heads]);
+  });
+
+  it('renders a PNG preview of page 1 in the page proportions', () => {
+    const png = readFileSync(join(out, slug, `${slug}.png`));
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    const width = png.readUInt32BE(16);
+    const height = png.readUInt32BE(20);
+    expect(width).toBeGreaterThan(1000);
+    expect(height / width).toBeCloseTo(390 / 270, 2);
+  });
+
+  it('makes an EPUB that EPUBCheck passes with no errors and no warnings', async () => {
+    const report = await epubcheck(join(out, slug, `${slug}.epub`));
+    expect(report.problems).toEqual([]);
+    expect([report.nFatal, report.nError, report.nWarning]).toEqual([0, 0, 0]);
+  });
+
+  it('writes zh-CN metadata, four creators and every paragraph into the EPUB', async () => {
+    const zip = await JSZip.loadAsync(readFileSync(join(out, slug, `${slug}.epub`)));
+    const names = Object.keys(zip.files);
+    const opfName = names.find((name) => name.endsWith('.opf'))!;
+    const opf = await zip.file(opfName)!.async('string');
+    expect(opf).toMatch(/<dc:language[^>]*>zh-CN<\/dc:language>/);
+    expect(opf.match(/<dc:creator\b/g)).toHaveLength(4);
+    let all = '';
+    for (const name of names.filter((name) => /\.(x?html|opf|ncx)$/.test(name))) {
+      const content = await zip.file(name)!.async('string');
+      expect(content, name).not.toMatch(/xml:lang="en"|\slang="en"/);
+      all += content;
+    }
+    const text = squeeze(all.replace(/<[^>]+>/g, ''));
+    for (const paragraph of sourceBlocks().paragraphs) expect(text).toContain(squeeze(paragraph));
+  });
+});
+
+describe('presswork exit codes', () => {
+  it('exits 2 on wrong usage', () => {
+    expect(presswork(['frobnicate']).status).toBe(2);
+    const badFormat = presswork(['build', '--format', 'docx']);
+    expect(badFormat.status).toBe(2);
+    expect(badFormat.stderr).toContain('pdf, epub, html, png');
+    expect(presswork(['build', 'no/such/folder']).status).toBe(2);
+  });
+
+  it('prints its version', () => {
+    const result = presswork(['--version']);
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim()).toBe(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version);
+  });
+
+  it('exits 1 on bad content, names the file and line, and writes nothing for that article', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'presswork-bad-'));
+    try {
+      writeFileSync(join(dir, 'bad.md'), '---\nheadline: 标题\nauthor: [王路曼]\n---\n\n正文。\n');
+      const result = presswork(['build', join(dir, 'bad.md'), '--out', join(dir, 'out'), '--format', 'epub']);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('bad.md');
+      expect(result.stderr).toMatch(/3:1\s+error\s+unknown key `author`; did you mean `authors`\?/);
+      expect(result.stderr).not.toMatch(/\n\s+at .*\.js:\d+/); // no stack trace
+      expect(existsSync(join(dir, 'out', 'bad'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
