@@ -19,7 +19,7 @@ import { repack } from './archive.js';
 import { articleChapter } from './chapter.js';
 import { asTemplate, CHAPTER_FILE, chapterXhtml, contentOpf, NAV_FILE, NCX_FILE, navTree, navXhtml, STYLESHEET_FILE, tocNcx } from './documents.js';
 import { epubMetadata } from './metadata.js';
-import { EPUB_STYLESHEET } from './stylesheet.js';
+import { epubStylesheet } from './stylesheet.js';
 
 export interface EpubInput {
   tree: Root; // hast root from transformArticle (one <article>)
@@ -53,7 +53,7 @@ export async function buildEpub(input: EpubInput): Promise<Uint8Array> {
       date: meta.modified,
       version: 3,
       fonts: [],
-      css: EPUB_STYLESHEET,
+      css: epubStylesheet(),
       contentOPF: asTemplate(contentOpf(meta)),
       tocXHTML: asTemplate(navXhtml(meta, nav)),
       tocNCX: asTemplate(tocNcx(meta, nav)),
