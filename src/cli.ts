@@ -3,7 +3,14 @@
 import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { reporter } from 'vfile-reporter';
-import { build, FORMATS, importFile, PRESSWORK_VERSION, UsageError, type ArticleReport, type BuildReport, type Format } from './index.js';
+import { createProgress } from './publish/progress.js';
+// The pipeline (Chromium, the EPUB maker) loads only when a command needs it:
+// `presswork import` and `--version` stay quick.
+import type { ArticleReport, BuildReport } from './index.js';
+import { writeAtomic } from './publish/atomic.js';
+import { FORMATS, type Format } from './publish/formats.js';
+import { UsageError } from './publish/sources.js';
+import { PRESSWORK_VERSION } from './version.js';
 
 const EXIT_OK = 0;
 const EXIT_CONTENT = 1;
@@ -34,18 +41,17 @@ function summary(report: ArticleReport): string {
 
 async function runBuild(paths: string[], options: { out: string; format: Format[]; json?: boolean; strict?: boolean }, write: boolean): Promise<number> {
   const cwd = process.cwd();
-  const report: BuildReport = await build({
-    paths,
-    cwd,
-    outDir: resolve(cwd, options.out),
-    formats: options.format,
-    write,
-    onArticle: ({ index, total, source, phase, report: done }) => {
-      const name = source.startsWith(cwd) ? source.slice(cwd.length + 1) : source;
-      if (phase === 'start') say(`[${index + 1}/${total}] ${name}`);
-      else if (done) say(`[${index + 1}/${total}] ${name}: ${summary(done)}`);
-    },
+  const progress = createProgress(process.stderr, ({ source, report: done }) => {
+    const name = source.startsWith(`${cwd}/`) ? source.slice(cwd.length + 1) : source;
+    return done ? `${name}: ${summary(done)}` : name;
   });
+  let report: BuildReport;
+  const { build } = await import('./publish/build.js');
+  try {
+    report = await build({ paths, cwd, outDir: resolve(cwd, options.out), formats: options.format, write, onArticle: progress.onArticle });
+  } finally {
+    progress.stop();
+  }
   const messages = reporter(report.articles.map((article) => article.file), { quiet: true });
   if (messages) say(messages);
   const failed = report.articles.filter((article) => !article.ok);
@@ -105,9 +111,11 @@ export function createProgram(setExitCode: (code: number) => void): Command {
     .argument('<file>', 'plain-text article (UTF-8, GB18030/GBK or UTF-16)')
     .option('-o, --output <file>', 'write the Markdown here instead of stdout')
     .action(async (file: string, options: { output?: string }) => {
-      const result = await importFile(file, options.output);
+      const { importFile } = await import('./content/import-file.js');
+      const result = await importFile(file);
       for (const line of result.report) say(line);
-      if (!options.output) process.stdout.write(result.markdown);
+      if (options.output) await writeAtomic(options.output, new TextEncoder().encode(result.markdown));
+      else process.stdout.write(result.markdown);
       setExitCode(EXIT_OK);
     });
 

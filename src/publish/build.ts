@@ -17,8 +17,9 @@ import { PRESSWORK_VERSION } from '../version.js';
 import { writeAtomic } from './atomic.js';
 import { collectSources } from './sources.js';
 
-export const FORMATS = ['pdf', 'epub', 'html', 'png'] as const;
-export type Format = (typeof FORMATS)[number];
+import type { Format } from './formats.js';
+
+export { FORMATS, type Format } from './formats.js';
 
 export interface OutputRecord {
   path: string;
