@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const seed = fileURLToPath(new URL('../../shared/seed/000_952877358d78f3b2.txt', import.meta.url));
+const seed = fileURLToPath(new URL('./fixtures/seed/000_952877358d78f3b2.txt', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'presswork-import-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 

@@ -12,7 +12,7 @@ import { SourceError } from '../src/content/errors.js';
 import { bylineAuthors, escapeMarkdownText, formatJoin, importText, type ImportResult } from '../src/content/import-text.js';
 import { frontMatterSchema } from '../src/content/schema.js';
 
-const SEED_URL = new URL('../../shared/seed/000_952877358d78f3b2.txt', import.meta.url);
+const SEED_URL = new URL('./fixtures/seed/000_952877358d78f3b2.txt', import.meta.url);
 const SEED_BYTES = new Uint8Array(readFileSync(SEED_URL));
 const SEED_PATH = 'seed/000_952877358d78f3b2.txt';
 const SEED = decodeSource(SEED_BYTES, SEED_PATH);
