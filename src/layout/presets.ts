@@ -18,35 +18,17 @@ export interface PageGeometry {
   portraitWidth: number;
 }
 
+/** What every preset shares unless it says otherwise: 小五–五号 body type, a 4.5 mm gutter. */
+const COMMON = { gutter: 4.5, bodySize: { min: 8.5, max: 10.5 }, leading: 1.6, portraitWidth: 0.62 } as const;
+
+type Margins = PageGeometry['margin'];
+const margins = (top: number, bottom: number, side: number): Margins => ({ top, bottom, inner: side, outer: side });
+
 export const PRESETS: Record<PagePreset, PageGeometry> = {
-  tabloid: {
-    name: 'tabloid', width: 270, height: 390,
-    margin: { top: 12, bottom: 14, inner: 13, outer: 13 },
-    columns: 5, gutter: 4.5,
-    bodySize: { min: 8.5, max: 10.5 }, leading: 1.6,
-    headlineSize: 40, portraitWidth: 0.62,
-  },
-  broadsheet: {
-    name: 'broadsheet', width: 390, height: 540,
-    margin: { top: 15, bottom: 18, inner: 16, outer: 16 },
-    columns: 8, gutter: 4.5,
-    bodySize: { min: 8.5, max: 10.5 }, leading: 1.6,
-    headlineSize: 54, portraitWidth: 0.62,
-  },
-  a3: {
-    name: 'a3', width: 297, height: 420,
-    margin: { top: 13, bottom: 15, inner: 14, outer: 14 },
-    columns: 6, gutter: 4.5,
-    bodySize: { min: 8.5, max: 10.5 }, leading: 1.6,
-    headlineSize: 42, portraitWidth: 0.62,
-  },
-  a4: {
-    name: 'a4', width: 210, height: 297,
-    margin: { top: 10, bottom: 12, inner: 11, outer: 11 },
-    columns: 4, gutter: 4,
-    bodySize: { min: 8.5, max: 10.5 }, leading: 1.6,
-    headlineSize: 28, portraitWidth: 0.7,
-  },
+  tabloid: { ...COMMON, name: 'tabloid', width: 270, height: 390, margin: margins(12, 14, 13), columns: 5, headlineSize: 40 },
+  broadsheet: { ...COMMON, name: 'broadsheet', width: 390, height: 540, margin: margins(15, 18, 16), columns: 8, headlineSize: 54 },
+  a3: { ...COMMON, name: 'a3', width: 297, height: 420, margin: margins(13, 15, 14), columns: 6, headlineSize: 42 },
+  a4: { ...COMMON, name: 'a4', width: 210, height: 297, margin: margins(10, 12, 11), columns: 4, gutter: 4, headlineSize: 28, portraitWidth: 0.7 },
 };
 
 export function pageGeometry(preset: PagePreset = 'tabloid', columns?: number): PageGeometry {
