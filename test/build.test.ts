@@ -211,3 +211,27 @@ describe('presswork exit codes', () => {
     }
   });
 });
+
+describe('presswork check', () => {
+  it('preflights without writing, and --strict fails on a glyph no bundled font draws', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'presswork-check-'));
+    try {
+      // 𓀀 (U+13000, an Egyptian hieroglyph) is in none of the bundled fonts.
+      writeFileSync(join(dir, 'glyph.md'), '---\nheadline: 标题\n---\n\n正文里有一个𓀀字。\n');
+      const lenient = presswork(['check', join(dir, 'glyph.md'), '--json'], dir);
+      expect(lenient.status, lenient.stderr).toBe(0);
+      const [article] = JSON.parse(lenient.stdout).articles;
+      expect(article.outputs).toEqual({});
+      expect(article.preflight.ok).toBe(false);
+      expect(article.preflight.missingGlyphs).toEqual({ ok: false, count: 1, items: ['𓀀 U+13000'] });
+      expect(article.preflight.kinsoku.ok).toBe(true);
+      expect(existsSync(join(dir, 'output'))).toBe(false);
+
+      const strict = presswork(['check', join(dir, 'glyph.md'), '--strict'], dir);
+      expect(strict.status).toBe(1);
+      expect(strict.stderr).toContain('preflight failed (--strict)');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
