@@ -66,3 +66,14 @@ describe('renderPage', () => {
     expect(doc.html).toMatch(/<html lang="zh-CN">/);
   });
 });
+
+describe('renderPage image paths', () => {
+  it('resolves a photo path against the article folder, since the page is loaded from elsewhere', async () => {
+    const file = new VFile({ path: '/news/content/story.md', value: '正文。' });
+    file.data.frontMatter = frontMatterSchema.parse({ headline: '标题', photos: [{ src: 'photos/zhao.jpg', caption: '工会主席' }] });
+    const tree = await transformArticle(createArticleProcessor(), file);
+    const article = { file, frontMatter: file.data.frontMatter, slug: 'story', runningHead: { sampleFields: [] } };
+    const { html } = renderPage(article, tree, loadTemplate('newspaper'));
+    expect(html).toContain('src="file:///news/content/photos/zhao.jpg"');
+  });
+});

@@ -85,6 +85,14 @@ export function renderPage(article: Article, tree: Root, template: Template, opt
         break;
     }
   });
+  // The page is loaded from a work folder: point relative image paths at the article's own folder.
+  const contentDir = dirname(article.file.path);
+  visit(page, 'element', (node: Element) => {
+    const src = node.tagName === 'img' ? node.properties.src : undefined;
+    if (typeof src === 'string' && !/^[a-z][a-z0-9+.-]*:/i.test(src)) {
+      node.properties.src = pathToFileURL(resolve(contentDir, src)).href;
+    }
+  });
   const html = unified().use(rehypeStringify).stringify(page);
   return { html, geometry, bodySize };
 }
