@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import puppeteer, { type Browser } from 'puppeteer';
 
-const SYSTEM_BROWSERS = [
+export const SYSTEM_BROWSERS = [
   '/usr/bin/chromium',
   '/usr/bin/chromium-browser',
   '/usr/bin/google-chrome-stable',
@@ -27,7 +27,7 @@ export class BrowserNotFoundError extends Error {
   }
 }
 
-export function findBrowser(env: NodeJS.ProcessEnv = process.env): string {
+export function findBrowser(env: NodeJS.ProcessEnv = process.env, systemBrowsers: readonly string[] = SYSTEM_BROWSERS): string {
   const tried: string[] = [];
   const fromEnv = env.PUPPETEER_EXECUTABLE_PATH;
   if (fromEnv) {
@@ -41,7 +41,7 @@ export function findBrowser(env: NodeJS.ProcessEnv = process.env): string {
   } catch {
     tried.push("Puppeteer's own download (none configured)");
   }
-  for (const path of SYSTEM_BROWSERS) {
+  for (const path of systemBrowsers) {
     if (existsSync(path)) return path;
     tried.push(path);
   }
