@@ -89,6 +89,8 @@ describe('presswork build of the seed', () => {
       missingGlyphs: { ok: true, count: 0 },
     });
     expect(article.preflight.fill).toBeGreaterThan(0.9);
+    // The HTML is the page as printed, at the body size the copyfit chose.
+    expect(readFileSync(join(out, article.outputs.html.path), 'utf8')).toContain(`--body-size: ${article.preflight.bodySize}pt;`);
     // Only the five photo placeholders are worth a message.
     expect(article.messages.map((message: { rule: string }) => message.rule)).toEqual(Array(5).fill('photo-missing'));
   });

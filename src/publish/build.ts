@@ -123,13 +123,15 @@ async function buildOne(source: string, context: BuildContext): Promise<ArticleR
     file = article.file;
     const tree = await transformArticle(context.processor, file);
     const doc = renderPage(article, tree, context.template);
-    const needsBrowser = !options.write || options.formats.some((format) => format !== 'epub');
+    const wants = (format: Format) => options.write && options.formats.includes(format);
+    // The copyfit happens in the browser: the page HTML needs it as much as the PDF does.
+    const needsBrowser = !options.write || wants('pdf') || wants('png') || wants('html');
     const printed = needsBrowser
       ? await printPage(await context.browser(), doc, {
           workDir,
           allowedRoots: [context.template.dir, dirname(source), ...context.template.fonts.map((font) => dirname(font.cssPath))],
           metadata: pdfMetadata(article),
-          render: options.write,
+          render: wants('pdf') || wants('png'),
         })
       : undefined;
     for (const url of printed?.blocked ?? []) {
@@ -138,9 +140,7 @@ async function buildOne(source: string, context: BuildContext): Promise<ArticleR
         source: 'presswork',
       });
     }
-    const checks = printed
-      ? preflight({ ...printed, fonts: context.template.fonts })
-      : undefined;
+    const checks = printed ? preflight({ ...printed, fonts: context.template.fonts }) : undefined;
     if (checks && !checks.overflow.ok) {
       fatal(
         file,
@@ -153,10 +153,14 @@ async function buildOne(source: string, context: BuildContext): Promise<ArticleR
     const outputs: ArticleReport['outputs'] = {};
     if (options.write) {
       const payloads: Array<[Format, Uint8Array, number?]> = [];
-      if (options.formats.includes('pdf') && printed) payloads.push(['pdf', printed.pdf, printed.pages]);
-      if (options.formats.includes('png') && printed) payloads.push(['png', printed.png]);
-      if (options.formats.includes('html')) payloads.push(['html', new TextEncoder().encode(doc.html)]);
-      if (options.formats.includes('epub')) {
+      if (wants('pdf') && printed) payloads.push(['pdf', printed.pdf, printed.pages]);
+      if (wants('png') && printed) payloads.push(['png', printed.png]);
+      if (wants('html')) {
+        // The page as printed: at the body size the copyfit chose.
+        const fitted = printed ? renderPage(article, tree, context.template, { bodySize: printed.fit.bodySize }) : doc;
+        payloads.push(['html', new TextEncoder().encode(fitted.html)]);
+      }
+      if (wants('epub')) {
         payloads.push([
           'epub',
           await buildEpub({
