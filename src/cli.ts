@@ -3,12 +3,10 @@
 import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { reporter } from 'vfile-reporter';
-import { createProgress } from './publish/progress.js';
-// The pipeline (Chromium, the EPUB maker) loads only when a command needs it:
-// `presswork import` and `--version` stay quick.
 import type { ArticleReport, BuildReport } from './index.js';
 import { writeAtomic } from './publish/atomic.js';
 import { FORMATS, type Format } from './publish/formats.js';
+import { createProgress } from './publish/progress.js';
 import { UsageError } from './publish/sources.js';
 import { PRESSWORK_VERSION } from './version.js';
 
@@ -46,6 +44,7 @@ async function runBuild(paths: string[], options: { out: string; format: Format[
     return done ? `${name}: ${summary(done)}` : name;
   });
   let report: BuildReport;
+  // The pipeline (Chromium, the EPUB maker) loads only when a command needs it: `import` and `--version` stay quick.
   const { build } = await import('./publish/build.js');
   try {
     report = await build({ paths, cwd, outDir: resolve(cwd, options.out), formats: options.format, write, onArticle: progress.onArticle });
