@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import JSZip from 'jszip';
 import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
@@ -89,8 +89,16 @@ describe('presswork build of the seed', () => {
       missingGlyphs: { ok: true, count: 0 },
     });
     expect(article.preflight.fill).toBeGreaterThan(0.9);
-    // The HTML is the page as printed, at the body size the copyfit chose.
-    expect(readFileSync(join(out, article.outputs.html.path), 'utf8')).toContain(`--body-size: ${article.preflight.bodySize}pt;`);
+    // The HTML is the page as printed, at the body size the copyfit chose, linking its files relatively.
+    const htmlPath = join(out, article.outputs.html.path);
+    const html = readFileSync(htmlPath, 'utf8');
+    expect(html).toContain(`--body-size: ${article.preflight.bodySize}pt;`);
+    const links = [...html.matchAll(/href="([^"]+)"/g)].map((match) => match[1]!);
+    expect(links).toHaveLength(6);
+    for (const link of links) {
+      expect(link).not.toMatch(/^file:/);
+      expect(existsSync(resolve(dirname(htmlPath), decodeURIComponent(link))), link).toBe(true);
+    }
     // Only the five photo placeholders are worth a message.
     expect(article.messages.map((message: { rule: string }) => message.rule)).toEqual(Array(5).fill('photo-missing'));
   });

@@ -1,7 +1,7 @@
 // Layout: the article tree + the template + the page preset + the fonts →
 // one page HTML document, ready for the print stage to load from disk.
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Element, ElementContent, Root } from 'hast';
 import { h } from 'hastscript';
@@ -55,12 +55,25 @@ export interface PageDocument {
 export interface LayoutOptions {
   /** Body size in pt; defaults to the top of the preset's range (the copyfit narrows it in the page). */
   bodySize?: number;
+  /**
+   * Where the page finds a file (stylesheet, font, photo) given its absolute path.
+   * Default: a file:// URL, for the print page; the published HTML links relatively.
+   */
+  assetUrl?: (path: string) => string;
+}
+
+export const fileUrl = (path: string): string => pathToFileURL(path).href;
+
+/** Links from an HTML file in `fromDir`, so the page still finds its files when the project moves. */
+export function relativeUrl(fromDir: string): (path: string) => string {
+  return (path) => relative(fromDir, path).split(sep).map(encodeURIComponent).join('/');
 }
 
 export function renderPage(article: Article, tree: Root, template: Template, options: LayoutOptions = {}): PageDocument {
   const layout = article.frontMatter.layout;
   const geometry = pageGeometry(layout?.preset, layout?.columns);
   const bodySize = options.bodySize ?? geometry.bodySize.max;
+  const assetUrl = options.assetUrl ?? fileUrl;
   const page = structuredClone(template.html);
   const articleNodes = tree.children.filter((node): node is ElementContent => node.type === 'element');
 
@@ -68,8 +81,7 @@ export function renderPage(article: Article, tree: Root, template: Template, opt
     if (node.tagName === 'html') node.properties = { ...node.properties, lang: article.frontMatter.lang };
     if (node.tagName === 'head') {
       node.children.push(
-        ...template.fonts.map((font) => stylesheet(font.cssPath)),
-        ...template.css.map(stylesheet),
+        ...[...template.fonts.map((font) => font.cssPath), ...template.css].map((path) => h('link', { rel: 'stylesheet', href: assetUrl(path) })),
         h('style#page-geometry', geometryCss(geometry, bodySize)),
       );
     }
@@ -90,15 +102,11 @@ export function renderPage(article: Article, tree: Root, template: Template, opt
   visit(page, 'element', (node: Element) => {
     const src = node.tagName === 'img' ? node.properties.src : undefined;
     if (typeof src === 'string' && !/^[a-z][a-z0-9+.-]*:/i.test(src)) {
-      node.properties.src = pathToFileURL(resolve(contentDir, src)).href;
+      node.properties.src = assetUrl(resolve(contentDir, src));
     }
   });
   const html = unified().use(rehypeStringify).stringify(page);
   return { html, geometry, bodySize };
-}
-
-function stylesheet(path: string): Element {
-  return h('link', { rel: 'stylesheet', href: pathToFileURL(path).href });
 }
 
 const weekdays = ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'];

@@ -10,7 +10,7 @@ import { VFileMessage } from 'vfile-message';
 import { loadArticle, loadConfig, type Article } from '../content/load.js';
 import type { ProjectConfig } from '../content/schema.js';
 import { buildEpub } from '../epub/index.js';
-import { loadTemplate, renderPage, type Template } from '../layout/index.js';
+import { loadTemplate, relativeUrl, renderPage, type Template } from '../layout/index.js';
 import { launchBrowser, preflight, printPage, type Preflight } from '../print/index.js';
 import { createArticleProcessor, transformArticle, type ArticleProcessor } from '../transform/index.js';
 import { PRESSWORK_VERSION } from '../version.js';
@@ -157,8 +157,11 @@ async function buildOne(source: string, context: BuildContext): Promise<ArticleR
       if (wants('png') && printed) payloads.push(['png', printed.png]);
       if (wants('html')) {
         // The page as printed: at the body size the copyfit chose.
-        const fitted = printed ? renderPage(article, tree, context.template, { bodySize: printed.fit.bodySize }) : doc;
-        payloads.push(['html', new TextEncoder().encode(fitted.html)]);
+        const { html } = renderPage(article, tree, context.template, {
+          bodySize: printed?.fit.bodySize,
+          assetUrl: relativeUrl(join(options.outDir, article.slug)),
+        });
+        payloads.push(['html', new TextEncoder().encode(html)]);
       }
       if (wants('epub')) {
         payloads.push([
