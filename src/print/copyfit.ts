@@ -25,9 +25,8 @@ export async function fitBody(page: Page, bounds: { min: number; max: number }):
     return page.evaluate(measureBody, size);
   };
 
-  let best = bounds.min;
-  let measure = await measureAt(bounds.max);
-  if (!measure.overflows) return { bodySize: bounds.max, iterations, ...measure };
+  const largest = await measureAt(bounds.max);
+  if (!largest.overflows) return { bodySize: bounds.max, iterations, ...largest };
 
   // Binary search over the steps of [min, max): overflow is monotone in the size.
   let low = 0;
@@ -38,9 +37,8 @@ export async function fitBody(page: Page, bounds: { min: number; max: number }):
     if ((await measureAt(size)).overflows) high = mid - 1;
     else low = mid;
   }
-  best = round(bounds.min + low * STEP);
-  measure = await measureAt(best);
-  return { bodySize: best, iterations, ...measure };
+  const best = round(bounds.min + low * STEP);
+  return { bodySize: best, iterations, ...(await measureAt(best)) };
 }
 
 function round(size: number): number {
