@@ -200,6 +200,17 @@ describe('presswork exit codes', () => {
     expect(presswork(['build', 'no/such/folder']).status).toBe(2);
   });
 
+  it('refuses a malformed SOURCE_DATE_EPOCH instead of building unreproducibly', () => {
+    const result = spawnSync(process.execPath, [cli, 'build', '--out', join(out, 'epoch')], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, SOURCE_DATE_EPOCH: '2026-11-29' },
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('SOURCE_DATE_EPOCH must be whole seconds since 1970 (got "2026-11-29")');
+    expect(existsSync(join(out, 'epoch'))).toBe(false);
+  });
+
   it('prints its version', () => {
     const result = presswork(['--version']);
     expect(result.status).toBe(0);

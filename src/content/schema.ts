@@ -49,6 +49,11 @@ export const frontMatterSchema = z.strictObject({
 });
 
 export type FrontMatter = z.infer<typeof frontMatterSchema>;
+
+/** 副题 as a summary (PDF Subject, EPUB description): without its leading dashes. */
+export function deckSummary(deck: string): string {
+  return deck.replace(/^[\s—―─–-]+/u, '').trim();
+}
 export type Photo = z.infer<typeof photoSchema>;
 export type LayoutOptions = z.infer<typeof layoutSchema>;
 

@@ -132,10 +132,7 @@ function findKeyNode(node: unknown, key: string): YamlNode | undefined {
 function nearestNode(doc: ReturnType<typeof parseDocument>, path: Array<string | number>): YamlNode | undefined {
   for (let depth = path.length; depth > 0; depth--) {
     const node = doc.getIn(path.slice(0, depth), true) as YamlNode | undefined;
-    if (node && typeof node === 'object' && 'range' in node) {
-      // Point at the key's line for a scalar value of a mapping: that is where the desk looks.
-      return node;
-    }
+    if (node && typeof node === 'object' && 'range' in node) return node;
   }
   return undefined;
 }

@@ -5,7 +5,7 @@ import type { Element, Root } from 'hast';
 import { toText } from 'hast-util-to-text';
 import { visit } from 'unist-util-visit';
 import type { RunningHead } from '../content/load.js';
-import type { FrontMatter } from '../content/schema.js';
+import { deckSummary, type FrontMatter } from '../content/schema.js';
 
 export interface EpubMetadata {
   /** `urn:uuid:…`, name-based on the slug and the article text. */
@@ -109,7 +109,7 @@ function articleDate(frontMatter: FrontMatter, runningHead: RunningHead): string
 /** 副题 without its leading dashes, else the first paragraph of the body. */
 export function describe(frontMatter: FrontMatter, tree: Root): string | undefined {
   if (frontMatter.deck !== undefined) {
-    const deck = frontMatter.deck.replace(/^[\s—―─–-]+/u, '').trim();
+    const deck = deckSummary(frontMatter.deck);
     if (deck !== '') return deck;
   }
   let first: string | undefined;

@@ -8,14 +8,14 @@ import type { Browser } from 'puppeteer';
 import { VFile } from 'vfile';
 import { VFileMessage } from 'vfile-message';
 import { loadArticle, loadConfig, type Article } from '../content/load.js';
-import type { ProjectConfig } from '../content/schema.js';
+import { deckSummary, type ProjectConfig } from '../content/schema.js';
 import { buildEpub } from '../epub/index.js';
 import { loadTemplate, relativeUrl, renderPage, type Template } from '../layout/index.js';
 import { launchBrowser, preflight, printPage, type Preflight } from '../print/index.js';
 import { createArticleProcessor, transformArticle, type ArticleProcessor } from '../transform/index.js';
 import { PRESSWORK_VERSION } from '../version.js';
 import { writeAtomic } from './atomic.js';
-import { collectSources } from './sources.js';
+import { collectSources, UsageError } from './sources.js';
 
 import type { Format } from './formats.js';
 
@@ -70,6 +70,7 @@ interface BuildContext {
   template: Template;
   processor: ArticleProcessor;
   browser: () => Promise<Browser>;
+  sourceDateEpoch: number | undefined;
   options: BuildOptions;
 }
 
@@ -84,6 +85,7 @@ export async function build(options: BuildOptions): Promise<BuildReport> {
     template,
     processor,
     browser: () => (browser ??= launchBrowser()),
+    sourceDateEpoch: sourceDateEpoch(),
     options,
   };
   const articles: ArticleReport[] = [];
@@ -130,7 +132,7 @@ async function buildOne(source: string, context: BuildContext): Promise<ArticleR
       ? await printPage(await context.browser(), doc, {
           workDir,
           allowedRoots: [context.template.dir, dirname(source), ...context.template.fonts.map((font) => dirname(font.cssPath))],
-          metadata: pdfMetadata(article),
+          metadata: pdfMetadata(article, context.sourceDateEpoch),
           render: wants('pdf') || wants('png'),
         })
       : undefined;
@@ -173,7 +175,7 @@ async function buildOne(source: string, context: BuildContext): Promise<ArticleR
             sectionHeads: file.data.sectionHeads ?? [],
             runningHead: article.runningHead,
             creator: `presswork ${PRESSWORK_VERSION}`,
-            sourceDateEpoch: sourceDateEpoch(),
+            sourceDateEpoch: context.sourceDateEpoch,
           }),
         ]);
       }
@@ -203,22 +205,25 @@ async function buildOne(source: string, context: BuildContext): Promise<ArticleR
   }
 }
 
-function pdfMetadata(article: Article) {
+function pdfMetadata(article: Article, sourceDateEpoch: number | undefined) {
   const { frontMatter } = article;
   return {
     title: frontMatter.headline,
     authors: frontMatter.authors ?? [],
-    subject: frontMatter.deck?.replace(/^—+/, ''),
+    subject: frontMatter.deck === undefined ? undefined : deckSummary(frontMatter.deck),
     keywords: [frontMatter.section, article.runningHead.paper].filter((value): value is string => Boolean(value)),
     lang: frontMatter.lang,
     creator: `presswork ${PRESSWORK_VERSION}`,
-    sourceDateEpoch: sourceDateEpoch(),
+    sourceDateEpoch,
   };
 }
 
+/** SOURCE_DATE_EPOCH, read once per build; a malformed one is refused, never silently ignored. */
 export function sourceDateEpoch(env: NodeJS.ProcessEnv = process.env): number | undefined {
   const value = env.SOURCE_DATE_EPOCH;
-  return value && /^\d+$/.test(value) ? Number(value) : undefined;
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d+$/.test(value)) throw new UsageError(`SOURCE_DATE_EPOCH must be whole seconds since 1970 (got "${value}")`);
+  return Number(value);
 }
 
 /** Relative to the project when inside it, else absolute. */
