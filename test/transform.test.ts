@@ -32,7 +32,7 @@ describe('article structure', () => {
     expect(html).toContain(
       '<header class="headline-block"><p class="kicker">引题</p><h1 class="headline" id="headline">努力实现服务职工零距离</h1><p class="deck">——副题</p><p class="byline">□本报记者 王路曼</p></header>',
     );
-    expect(html).toContain('<div class="article-body"><p>正文第一段。</p></div>');
+    expect(html).toContain('<div class="article-body"><p id="b-1">正文第一段。</p></div>');
     // The yaml block is not printed as text.
     expect(html).not.toContain('headline: x');
   });
@@ -42,6 +42,15 @@ describe('article structure', () => {
     expect(html).not.toContain('kicker');
     expect(html).not.toContain('deck');
     expect(html).not.toContain('byline');
+  });
+});
+
+describe('block ids', () => {
+  it('names every body block b-N in order and keeps the ids blocks already have', async () => {
+    const { html } = await transform('第一段。\n\n## 小标题\n\n- 一\n- 二\n\n第三段。\n');
+    expect(html).toContain('<p id="b-1">第一段。</p>\n<h2 id="section-1" class="section-head">小标题</h2>\n<ul id="b-3">');
+    expect(html).toContain('<p id="b-4">第三段。</p>');
+    expect(html).not.toContain('<li id=');
   });
 });
 

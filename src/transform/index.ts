@@ -8,6 +8,7 @@ import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import type { VFile } from 'vfile';
 import articleStructure from './article-structure.js';
+import blockIds from './block-ids.js';
 import figures from './figures.js';
 import rawHtml from './raw-html.js';
 import sectionHeads from './section-heads.js';
@@ -23,6 +24,7 @@ export function createArticleProcessor() {
     .use(sectionHeads)
     .use(articleStructure)
     .use(figures)
+    .use(blockIds)
     .use(rehypeStringify);
 }
 
