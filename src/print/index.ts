@@ -28,11 +28,23 @@ export interface PrintOptions {
   render?: boolean;
 }
 
+/** Where a printed page after the first begins in the article's text. */
+export interface PageStart {
+  /** 2, 3, … */
+  page: number;
+  /** id of the body block (b-N, section-N, …) that holds the page's first character. */
+  blockId: string;
+  /** UTF-16 code units of that block's text content (DOM textContent / hast toString) before the page's first character. */
+  offset: number;
+}
+
 export interface PrintResult {
   /** Empty when `render` is false. */
   pdf: Uint8Array;
   png: Uint8Array;
   pages: number;
+  /** One entry per page after the first, in page order. */
+  pageStarts: PageStart[];
   fit: FitResult;
   /** The body's lines as laid out, for the preflight. */
   lines: PrintedLine[];
@@ -68,12 +80,12 @@ export async function printPage(browser: Browser, doc: PageDocument, options: Pr
 
     if (options.render === false) {
       const pages = await page.$$eval('.page', (elements) => elements.length);
-      return { pdf: new Uint8Array(), png: new Uint8Array(), pages, fit, lines, text, blocked };
+      return { pdf: new Uint8Array(), png: new Uint8Array(), pages, pageStarts: [], fit, lines, text, blocked };
     }
     const raw = await page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: true });
     const { pdf, pages } = await finishPdf(raw, options.metadata);
     const png = await previewPng(page);
-    return { pdf, png, pages, fit, lines, text, blocked };
+    return { pdf, png, pages, pageStarts: [], fit, lines, text, blocked };
   } finally {
     await page.close();
   }
