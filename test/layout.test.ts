@@ -62,7 +62,7 @@ describe('renderPage', () => {
     expect(doc.html).toContain('<span class="page-no">第3版</span><span class="section">样张</span>');
     expect(doc.html).toContain('<div class="date">2000年1月1日 星期六</div>');
     expect(doc.html).toMatch(/<link rel="stylesheet" href="file:\/\/\/[^"]+\/noto-serif-sc\/400\.css">/);
-    expect(doc.html).toContain('<div class="article-body"><p>正文。</p></div>');
+    expect(doc.html).toContain('<div class="article-body"><p id="b-1">正文。</p></div>');
     expect(doc.html).toMatch(/<html lang="zh-CN">/);
   });
 });
