@@ -37,7 +37,21 @@ function summary(report: ArticleReport): string {
   return parts.join(', ');
 }
 
-async function runBuild(paths: string[], options: { out: string; format: Format[]; json?: boolean; strict?: boolean }, write: boolean): Promise<number> {
+interface BuildFlags {
+  out: string;
+  format: Format[];
+  json?: boolean;
+  strict?: boolean;
+  articleTimeout?: number;
+}
+
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new InvalidArgumentError(`give a number of seconds above 0 (got "${value}")`);
+  return seconds;
+}
+
+async function runBuild(paths: string[], options: BuildFlags, write: boolean): Promise<number> {
   const cwd = process.cwd();
   const progress = createProgress(process.stderr, ({ source, report: done }) => {
     const name = source.startsWith(`${cwd}/`) ? source.slice(cwd.length + 1) : source;
@@ -47,7 +61,15 @@ async function runBuild(paths: string[], options: { out: string; format: Format[
   // The pipeline (Chromium, the EPUB maker) loads only when a command needs it: `import` and `--version` stay quick.
   const { build } = await import('./publish/build.js');
   try {
-    report = await build({ paths, cwd, outDir: resolve(cwd, options.out), formats: options.format, write, onArticle: progress.onArticle });
+    report = await build({
+      paths,
+      cwd,
+      outDir: resolve(cwd, options.out),
+      formats: options.format,
+      write,
+      onArticle: progress.onArticle,
+      ...(options.articleTimeout ? { articleTimeoutMs: options.articleTimeout * 1000 } : {}),
+    });
   } finally {
     progress.stop();
   }
@@ -90,7 +112,8 @@ export function createProgram(setExitCode: (code: number) => void): Command {
     .addOption(new Option('-f, --format <list>', `formats to write: ${FORMATS.join(',')}`).argParser(parseFormats).default([...FORMATS], FORMATS.join(',')))
     .option('--json', 'print one JSON document on stdout (logs stay on stderr)')
     .option('--strict', 'exit 1 when any preflight check fails')
-    .action(async (paths: string[], options: { out: string; format: Format[]; json?: boolean; strict?: boolean }) => {
+    .option('--article-timeout <seconds>', 'time limit for laying out and printing one article (default 180)', parseSeconds)
+    .action(async (paths: string[], options: BuildFlags) => {
       setExitCode(await runBuild(paths, options, true));
     });
 
@@ -100,7 +123,8 @@ export function createProgram(setExitCode: (code: number) => void): Command {
     .argument('[paths...]', 'article files or folders (default: content/)')
     .option('--json', 'print one JSON document on stdout')
     .option('--strict', 'exit 1 when any preflight check fails')
-    .action(async (paths: string[], options: { json?: boolean; strict?: boolean }) => {
+    .option('--article-timeout <seconds>', 'time limit for laying out one article (default 180)', parseSeconds)
+    .action(async (paths: string[], options: { json?: boolean; strict?: boolean; articleTimeout?: number }) => {
       setExitCode(await runBuild(paths, { ...options, out: 'output', format: [] }, false));
     });
 

@@ -48,7 +48,12 @@ export function findBrowser(env: NodeJS.ProcessEnv = process.env, systemBrowsers
   throw new BrowserNotFoundError(tried);
 }
 
-export async function launchBrowser(executablePath = findBrowser()): Promise<Browser> {
+export interface LaunchOptions {
+  /** false when the caller closes the browser on Ctrl-C / SIGTERM itself (the CLI does, to clean up first). */
+  handleSignals?: boolean;
+}
+
+export async function launchBrowser(executablePath = findBrowser(), options: LaunchOptions = {}): Promise<Browser> {
   const args = [
     '--headless=new',
     '--disable-gpu',
@@ -67,5 +72,14 @@ export async function launchBrowser(executablePath = findBrowser()): Promise<Bro
   ];
   // Chromium refuses its sandbox as root (CI runs as root).
   if (process.getuid?.() === 0) args.push('--no-sandbox');
-  return puppeteer.launch({ executablePath, headless: true, args, pipe: true });
+  const handleSignals = options.handleSignals ?? true;
+  return puppeteer.launch({
+    executablePath,
+    headless: true,
+    args,
+    pipe: true,
+    handleSIGINT: handleSignals,
+    handleSIGTERM: handleSignals,
+    handleSIGHUP: handleSignals,
+  });
 }

@@ -3,14 +3,16 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, HTTPRequest, Page } from 'puppeteer';
+import type { HTTPRequest, Page } from 'puppeteer';
 import type { PageDocument } from '../layout/index.js';
+import type { BrowserSession } from './browser-session.js';
 import { fitBody, type FitResult } from './copyfit.js';
 import type { PrintedLine } from './kinsoku.js';
 import { readLines } from './lines.js';
 import { finishPdf, type PdfMetadata } from './pdf-metadata.js';
 
 export { findBrowser, launchBrowser, BrowserNotFoundError } from './browser.js';
+export { BrowserSession, BrowserCrashError, PageTimeoutError, type PageRun, type WithPageOptions } from './browser-session.js';
 export type { FitResult } from './copyfit.js';
 export type { PdfMetadata } from './pdf-metadata.js';
 export { preflight, type Check, type Preflight } from './preflight.js';
@@ -26,6 +28,10 @@ export interface PrintOptions {
   previewScale?: number;
   /** false: lay out and measure only (`presswork check`). */
   render?: boolean;
+  /** Time limit for laying out and printing the page, in ms. */
+  timeoutMs?: number;
+  /** The browser crashed while this page was open; it is printed once more on a new browser. */
+  onRetry?: (error: Error) => void;
 }
 
 /** Where a printed page after the first begins in the article's text. */
@@ -56,39 +62,38 @@ export interface PrintResult {
 
 const MM_TO_PX = 96 / 25.4;
 
-export async function printPage(browser: Browser, doc: PageDocument, options: PrintOptions): Promise<PrintResult> {
+export async function printPage(session: BrowserSession, doc: PageDocument, options: PrintOptions): Promise<PrintResult> {
   const htmlPath = join(options.workDir, 'page.html');
   await writeFile(htmlPath, doc.html);
-  const page = await browser.newPage();
+  return session.withPage((page) => printOn(page, htmlPath, doc, options), { timeoutMs: options.timeoutMs, onRetry: options.onRetry });
+}
+
+async function printOn(page: Page, htmlPath: string, doc: PageDocument, options: PrintOptions): Promise<PrintResult> {
   const blocked: string[] = [];
-  try {
-    await guardRequests(page, [options.workDir, ...options.allowedRoots], blocked);
-    await page.emulateMediaType('print');
-    await page.setViewport({
-      width: Math.ceil(doc.geometry.width * MM_TO_PX),
-      height: Math.ceil(doc.geometry.height * MM_TO_PX),
-      deviceScaleFactor: options.previewScale ?? 1.5,
-    });
-    await page.goto(pathToFileURL(htmlPath).href, { waitUntil: 'load' });
-    await page.evaluate(() => document.fonts.ready.then(() => undefined));
+  await guardRequests(page, [options.workDir, ...options.allowedRoots], blocked);
+  await page.emulateMediaType('print');
+  await page.setViewport({
+    width: Math.ceil(doc.geometry.width * MM_TO_PX),
+    height: Math.ceil(doc.geometry.height * MM_TO_PX),
+    deviceScaleFactor: options.previewScale ?? 1.5,
+  });
+  await page.goto(pathToFileURL(htmlPath).href, { waitUntil: 'load' });
+  await page.evaluate(() => document.fonts.ready.then(() => undefined));
 
-    const fit = await fitBody(page, doc.geometry.bodySize);
-    // Fonts for any glyph first used at the chosen size must be in before printing.
-    await page.evaluate(() => document.fonts.ready.then(() => undefined));
-    const lines = await readLines(page);
-    const text = await page.evaluate(() => document.body.innerText);
+  const fit = await fitBody(page, doc.geometry.bodySize);
+  // Fonts for any glyph first used at the chosen size must be in before printing.
+  await page.evaluate(() => document.fonts.ready.then(() => undefined));
+  const lines = await readLines(page);
+  const text = await page.evaluate(() => document.body.innerText);
 
-    if (options.render === false) {
-      const pages = await page.$$eval('.page', (elements) => elements.length);
-      return { pdf: new Uint8Array(), png: new Uint8Array(), pages, pageStarts: [], fit, lines, text, blocked };
-    }
-    const raw = await page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: true });
-    const { pdf, pages } = await finishPdf(raw, options.metadata);
-    const png = await previewPng(page);
-    return { pdf, png, pages, pageStarts: [], fit, lines, text, blocked };
-  } finally {
-    await page.close();
+  if (options.render === false) {
+    const pages = await page.$$eval('.page', (elements) => elements.length);
+    return { pdf: new Uint8Array(), png: new Uint8Array(), pages, pageStarts: [], fit, lines, text, blocked };
   }
+  const raw = await page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: true });
+  const { pdf, pages } = await finishPdf(raw, options.metadata);
+  const png = await previewPng(page);
+  return { pdf, png, pages, pageStarts: [], fit, lines, text, blocked };
 }
 
 /** Only file:// URLs under the allowed roots (and data: URLs) load; everything else is blocked and recorded. */

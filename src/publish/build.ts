@@ -4,14 +4,13 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative } from 'node:path';
-import type { Browser } from 'puppeteer';
 import { VFile } from 'vfile';
 import { VFileMessage } from 'vfile-message';
 import { loadArticle, loadConfig, type Article } from '../content/load.js';
 import { deckSummary, type ProjectConfig } from '../content/schema.js';
 import { buildEpub } from '../epub/index.js';
 import { loadTemplate, relativeUrl, renderPage, type Template } from '../layout/index.js';
-import { launchBrowser, preflight, printPage, type Preflight } from '../print/index.js';
+import { BrowserCrashError, BrowserSession, PageTimeoutError, preflight, printPage, type Preflight } from '../print/index.js';
 import { createArticleProcessor, transformArticle, type ArticleProcessor } from '../transform/index.js';
 import { PRESSWORK_VERSION } from '../version.js';
 import { writeAtomic } from './atomic.js';
@@ -57,7 +56,13 @@ export interface BuildOptions {
   /** false: lay out and preflight only (`presswork check`). */
   write: boolean;
   onArticle?: (event: { index: number; total: number; source: string; phase: 'start' | 'done'; report?: ArticleReport }) => void;
+  /** The browser to print with; default: one launched for this build and closed after it. */
+  session?: BrowserSession;
+  /** Time limit per article for layout and printing, in ms (default 180 s). */
+  articleTimeoutMs?: number;
 }
+
+export const DEFAULT_ARTICLE_TIMEOUT_MS = 180_000;
 
 export interface BuildReport {
   articles: ArticleReport[];
@@ -69,7 +74,7 @@ interface BuildContext {
   config: ProjectConfig;
   template: Template;
   processor: ArticleProcessor;
-  browser: () => Promise<Browser>;
+  session: BrowserSession;
   sourceDateEpoch: number | undefined;
   options: BuildOptions;
 }
@@ -79,12 +84,13 @@ export async function build(options: BuildOptions): Promise<BuildReport> {
   const config = loadConfig(options.cwd);
   const template = loadTemplate();
   const processor = createArticleProcessor();
-  let browser: Promise<Browser> | undefined;
+  // The session launches its browser on first use: a build that prints nothing starts none.
+  const session = options.session ?? new BrowserSession();
   const context: BuildContext = {
     config,
     template,
     processor,
-    browser: () => (browser ??= launchBrowser()),
+    session,
     sourceDateEpoch: sourceDateEpoch(),
     options,
   };
@@ -97,7 +103,7 @@ export async function build(options: BuildOptions): Promise<BuildReport> {
       options.onArticle?.({ index, total: sources.length, source, phase: 'done', report });
     }
   } finally {
-    if (browser) await (await browser.catch(() => undefined))?.close();
+    if (!options.session) await session.close();
   }
   const result: BuildReport = { articles };
   if (options.write) result.manifestPath = await writeManifest(options.outDir, articles);
@@ -129,11 +135,17 @@ async function buildOne(source: string, context: BuildContext): Promise<ArticleR
     // The copyfit happens in the browser: the page HTML needs it as much as the PDF does.
     const needsBrowser = !options.write || wants('pdf') || wants('png') || wants('html');
     const printed = needsBrowser
-      ? await printPage(await context.browser(), doc, {
+      ? await printPage(context.session, doc, {
           workDir,
           allowedRoots: [context.template.dir, dirname(source), ...context.template.fonts.map((font) => dirname(font.cssPath))],
           metadata: pdfMetadata(article, context.sourceDateEpoch),
           render: wants('pdf') || wants('png'),
+          timeoutMs: options.articleTimeoutMs ?? DEFAULT_ARTICLE_TIMEOUT_MS,
+          onRetry: (error) =>
+            file.info(`the browser crashed while printing this article (${error.message}); it was restarted and the article printed again`, {
+              ruleId: 'browser-restart',
+              source: 'presswork',
+            }),
         })
       : undefined;
     for (const url of printed?.blocked ?? []) {
@@ -196,6 +208,10 @@ async function buildOne(source: string, context: BuildContext): Promise<ArticleR
     if (error instanceof VFileMessage) {
       // Thrown by file.fail on the article's own vfile, or on one the loader made before `file` was set.
       if (!file.messages.includes(error)) file.messages.push(error);
+    } else if (error instanceof PageTimeoutError) {
+      fatal(file, error.message, 'timeout');
+    } else if (error instanceof BrowserCrashError) {
+      fatal(file, error.message, 'browser-crash');
     } else {
       fatal(file, error instanceof Error ? error.message : String(error), 'build');
     }

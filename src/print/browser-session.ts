@@ -1,0 +1,159 @@
+// The browser of a build, kept alive: one Chromium at a time, relaunched when
+// it dies. An article whose page was open when the browser crashed is printed
+// again, once, on the new browser; a second crash fails only that article.
+import type { Browser, Page } from 'puppeteer';
+import { launchBrowser } from './browser.js';
+
+/** The browser died (killed, crashed, out of memory) while this article's page was open — twice. */
+export class BrowserCrashError extends Error {
+  override readonly name = 'BrowserCrashError';
+}
+
+/** The article's page did not finish within its time limit. */
+export class PageTimeoutError extends Error {
+  override readonly name = 'PageTimeoutError';
+  constructor(readonly limitMs: number) {
+    super(
+      `the page did not finish laying out and printing within ${formatSeconds(limitMs)}; its layout may never settle (a photo or font that never loads, columns that keep changing) — check the article's photos and raw HTML, or raise the limit with --article-timeout`,
+    );
+  }
+}
+
+export interface PageRun {
+  /** 1 for the first try, 2 for the retry after a browser crash. */
+  attempt: number;
+  /** Browsers launched for this session before the run started (1 = no restart yet). */
+  launches: number;
+}
+
+export interface WithPageOptions {
+  /** Time limit for one attempt, in ms; none when absent. */
+  timeoutMs?: number;
+  /** Called before the retry that follows a crash, e.g. to note it on the article. */
+  onRetry?: (error: Error) => void;
+}
+
+export interface BrowserSessionOptions {
+  /** How to start a browser; default: launchBrowser(). */
+  launch?: () => Promise<Browser>;
+  /**
+   * false: the caller handles Ctrl-C / SIGTERM itself (and closes the session);
+   * true (default): Puppeteer kills the browser on those signals.
+   */
+  handleSignals?: boolean;
+}
+
+export class BrowserSession {
+  readonly #launch: () => Promise<Browser>;
+  #current: Promise<Browser> | undefined;
+  #closed = false;
+  #launches = 0;
+  /** Every Chromium this session started (main process id, profile folder), for callers that check nothing outlives it. */
+  readonly launched: Array<{ pid: number; profile?: string }> = [];
+
+  constructor(options: BrowserSessionOptions = {}) {
+    const handleSignals = options.handleSignals ?? true;
+    this.#launch = options.launch ?? (() => launchBrowser(undefined, { handleSignals }));
+  }
+
+  /** How many browsers this session has launched (restarts = launches − 1). */
+  get launches(): number {
+    return this.#launches;
+  }
+
+  /** The live browser, launched or relaunched as needed. Concurrent callers share one launch. */
+  async browser(): Promise<Browser> {
+    if (this.#closed) throw new Error('the browser session is closed');
+    const current = this.#current;
+    if (current) {
+      const browser = await current.catch(() => undefined);
+      if (browser?.connected) return browser;
+      // Someone else may have replaced it while we waited.
+      if (this.#current !== current) return this.browser();
+    }
+    this.#current = this.#start();
+    return this.#current;
+  }
+
+  async #start(): Promise<Browser> {
+    this.#launches += 1;
+    const browser = await this.#launch();
+    const child = browser.process();
+    if (child?.pid !== undefined) {
+      const profile = child.spawnargs.find((arg) => arg.startsWith('--user-data-dir='))?.slice('--user-data-dir='.length);
+      this.launched.push({ pid: child.pid, ...(profile ? { profile } : {}) });
+    }
+    return browser;
+  }
+
+  /**
+   * Runs `fn` on a fresh page and closes the page after. If the browser dies
+   * during the run, it is relaunched and `fn` runs once more on a new page.
+   */
+  async withPage<T>(fn: (page: Page, run: PageRun) => Promise<T>, options: WithPageOptions = {}): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const browser = await this.browser();
+      const launches = this.#launches;
+      try {
+        return await this.#runOnPage(browser, fn, { attempt, launches }, options.timeoutMs);
+      } catch (error) {
+        if (this.#closed || error instanceof PageTimeoutError || !(await died(browser))) throw error;
+        const reason = error instanceof Error ? error : new Error(String(error));
+        if (attempt >= 2) {
+          throw new BrowserCrashError(
+            `the browser crashed twice while printing this article (${reason.message}); if it happens again, the article may be too large for the machine's memory — split it, or free memory and build it alone`,
+          );
+        }
+        options.onRetry?.(reason);
+      }
+    }
+  }
+
+  async #runOnPage<T>(browser: Browser, fn: (page: Page, run: PageRun) => Promise<T>, run: PageRun, timeoutMs: number | undefined): Promise<T> {
+    const page = await browser.newPage();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const work = fn(page, run);
+      if (timeoutMs === undefined) return await work;
+      // A run that times out is abandoned: closing its page below makes its pending calls fail, unheard.
+      work.catch(() => undefined);
+      const limit = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new PageTimeoutError(timeoutMs)), timeoutMs);
+      });
+      return await Promise.race([work, limit]);
+    } finally {
+      clearTimeout(timer);
+      if (browser.connected) await page.close().catch(() => undefined);
+    }
+  }
+
+  /** Closes the browser; safe to call more than once and while runs are in flight. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const current = this.#current;
+    this.#current = undefined;
+    const browser = await current?.catch(() => undefined);
+    if (!browser) return;
+    await browser.close().catch(() => undefined);
+    // A browser that does not answer is killed, so no Chromium outlives the build.
+    const child = browser.process();
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+}
+
+/** True when the browser is gone; a page's calls can fail a moment before the browser reports its own end. */
+async function died(browser: Browser): Promise<boolean> {
+  if (!browser.connected) return true;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 500);
+    browser.once('disconnected', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  return !browser.connected;
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(2)} s`;
+}

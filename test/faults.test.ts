@@ -1,0 +1,90 @@
+// Faults during a build: the browser killed in the middle of a batch, a page
+// that never settles. Each article either comes out whole or fails alone.
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BrowserSession } from '../src/print/browser-session.js';
+import { build } from '../src/publish/build.js';
+import { articleFolder, shortArticle } from './support/articles.js';
+import { chromiumSurvivors, waitFor } from './support/processes.js';
+
+const folders: string[] = [];
+afterAll(() => {
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
+
+function batch(): string {
+  const dir = articleFolder({ 'a.md': shortArticle('第一篇'), 'b.md': shortArticle('第二篇'), 'c.md': shortArticle('第三篇') });
+  folders.push(dir);
+  return dir;
+}
+
+describe('a build whose browser is killed in the middle of an article', () => {
+  it('restarts the browser, prints that article again and leaves the others unharmed', async () => {
+    const dir = batch();
+    const out = join(dir, 'output');
+    const session = new BrowserSession();
+    let killedDuring: string | undefined;
+    let current = '';
+    // Kill the browser while the second article's page is loaded and being fitted.
+    const watcher = setInterval(() => {
+      if (killedDuring || !current.endsWith('b.md')) return;
+      void session.browser().then(async (browser) => {
+        const pages = await browser.pages();
+        if (killedDuring || !pages.some((page) => page.url().startsWith('file:'))) return;
+        killedDuring = current;
+        process.kill(session.launched[0]!.pid, 'SIGKILL');
+      });
+    }, 20);
+    const started = Date.now();
+    const report = await build({
+      paths: [dir],
+      cwd: dir,
+      outDir: out,
+      formats: ['pdf', 'epub'],
+      write: true,
+      session,
+      onArticle: ({ source, phase }) => {
+        if (phase === 'start') current = source;
+      },
+    }).finally(async () => {
+      clearInterval(watcher);
+      await session.close();
+    });
+    const elapsed = Date.now() - started;
+    expect(killedDuring).toMatch(/b\.md$/);
+    expect(report.articles.map((article) => [article.slug, article.ok])).toEqual([
+      ['a', true],
+      ['b', true],
+      ['c', true],
+    ]);
+    const restarts = report.articles.map((article) => article.messages.filter((message) => message.rule === 'browser-restart').length);
+    expect(restarts).toEqual([0, 1, 0]);
+    for (const slug of ['a', 'b', 'c']) {
+      expect(readdirSync(join(out, slug)).sort()).toEqual([`${slug}.epub`, `${slug}.pdf`]);
+    }
+    expect(session.launches).toBe(2);
+    expect(await waitFor(() => chromiumSurvivors(session.launched).length === 0)).toBe(true);
+    console.info(`faults: 3-article batch with a browser kill took ${elapsed} ms`);
+  });
+});
+
+describe('a page that does not finish within the time limit', () => {
+  it('fails that article with a clear error and writes nothing for it', async () => {
+    const dir = batch();
+    const out = join(dir, 'output');
+    const session = new BrowserSession();
+    const started = Date.now();
+    const report = await build({ paths: [join(dir, 'a.md')], cwd: dir, outDir: out, formats: ['pdf'], write: true, session, articleTimeoutMs: 10 }).finally(() =>
+      session.close(),
+    );
+    expect(Date.now() - started).toBeLessThan(20_000);
+    const [article] = report.articles;
+    expect(article?.ok).toBe(false);
+    const error = article?.messages.find((message) => message.rule === 'timeout');
+    expect(error?.severity).toBe('error');
+    expect(error?.message).toMatch(/did not finish laying out and printing within 0\.01 s.*--article-timeout/);
+    expect(existsSync(join(out, 'a'))).toBe(false);
+    expect(await waitFor(() => chromiumSurvivors(session.launched).length === 0)).toBe(true);
+  });
+});
