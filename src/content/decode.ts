@@ -10,7 +10,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Decodes a source file and normalises CRLF / CR line endings to LF. */
 export function decodeSource(bytes: Uint8Array, path: string): string {
-  return normaliseLineEndings(checkControls(decodeBytes(bytes, path), path));
+  return normaliseLineEndings(checkText(decodeBytes(bytes, path), path));
 }
 
 /** True for data that is not text in any encoding we read: NUL bytes, a known file signature, many control bytes. */
@@ -217,23 +217,36 @@ function isControlByte(byte: number): boolean {
 }
 
 /**
- * A control character cannot be printed and usually marks a damaged file;
- * refusing it, with its place, is better than dropping it unseen.
+ * Characters that cannot be printed and that XML (so the EPUB) cannot carry:
+ * C0 and C1 controls but tab, LF and CR; DEL; the noncharacters U+FFFE and
+ * U+FFFF; a surrogate without its pair. They usually mark a damaged file, and
+ * refusing one at its place is better than dropping it unseen.
  */
-function checkControls(text: string, path: string): string {
-  const match = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/u.exec(text);
+const UNPRINTABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+const NAMES: Record<number, string> = {
+  0x0b: 'a vertical tab',
+  0x0c: 'a form feed, a page break from an old system',
+  0x1a: 'an end-of-file mark from an old system',
+  0x7f: 'a delete character',
+};
+
+/** Refuses text with a character that cannot be printed or stored as XML, naming its line and column. */
+export function checkText(text: string, path: string): string {
+  const match = UNPRINTABLE.exec(text);
   if (!match) return text;
   const { line, column } = endPosition(text.slice(0, match.index));
-  const code = match[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
-  throw new SourceError(
-    `${path}:${line}:${column}: the text contains the control character U+${code}, which cannot be printed; delete it (or get a clean copy of the file)`,
-    path,
-    line,
-    column,
-  );
+  const point = match[0].codePointAt(0)!;
+  const code = point.toString(16).toUpperCase().padStart(4, '0');
+  const what =
+    point >= 0xd800 && point <= 0xdfff
+      ? `half of a surrogate pair (U+${code}) without its other half`
+      : `the ${point >= 0xfffe ? 'noncharacter' : 'control character'} U+${code}${NAMES[point] ? ` (${NAMES[point]})` : ''}`;
+  const fix = point === 0x0c ? 'delete it, or put a blank line there if it separated two paragraphs' : 'delete it (or get a clean copy of the file)';
+  throw new SourceError(`${path}:${line}:${column}: the text contains ${what}, which cannot be printed or stored in the EPUB; ${fix}`, path, line, column);
 }
 
-function normaliseLineEndings(text: string): string {
+export function normaliseLineEndings(text: string): string {
   return text.replace(/\r\n?/g, '\n').replace(/^\uFEFF/, '');
 }
 

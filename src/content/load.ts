@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { VFile } from 'vfile';
-import { decodeSource } from './decode.js';
+import { checkText, decodeSource, normaliseLineEndings } from './decode.js';
 import { SourceError } from './errors.js';
 import { configSchema, frontMatterSchema, type FrontMatter, type ProjectConfig } from './schema.js';
 import { validateYaml, validateYamlWithLines, type YamlBlock, type YamlLines } from './validate.js';
@@ -47,9 +47,21 @@ export function loadConfig(dir: string): ProjectConfig {
 export async function loadArticle(path: string, config: ProjectConfig): Promise<Article> {
   const absolute = resolve(path);
   const file = new VFile({ path: absolute });
-  let text: string;
+  const bytes = await readFile(absolute);
+  const text = sourceText(file, () => decodeSource(bytes, absolute));
+  return articleFromText(file, text, config);
+}
+
+/** As loadArticle, for text already in memory (tests, tools): the same checks, the same messages. */
+export function loadArticleText(text: string, path: string, config: ProjectConfig): Article {
+  const file = new VFile({ path: resolve(path) });
+  return articleFromText(file, sourceText(file, () => normaliseLineEndings(checkText(text, file.path))), config);
+}
+
+/** Decoding and character errors become the article's own fatal message, at their line and column. */
+function sourceText(file: VFile, read: () => string): string {
   try {
-    text = decodeSource(await readFile(absolute), absolute);
+    return read();
   } catch (error) {
     if (error instanceof SourceError) {
       const place = error.line ? { line: error.line, column: error.column ?? 1 } : undefined;
@@ -57,6 +69,10 @@ export async function loadArticle(path: string, config: ProjectConfig): Promise<
     }
     throw error;
   }
+}
+
+function articleFromText(file: VFile, text: string, config: ProjectConfig): Article {
+  const absolute = file.path;
   file.value = text;
   const block = frontMatterBlock(text, file);
   const { data: frontMatter, lines } = validateYamlWithLines(frontMatterSchema, block, file, 'front-matter');

@@ -4,6 +4,7 @@ import type { Root } from 'hast';
 import rehypeStringify from 'rehype-stringify';
 import remarkFrontmatter from 'remark-frontmatter';
 import remarkParse from 'remark-parse';
+import rehypeRaw from 'rehype-raw';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import type { VFile } from 'vfile';
@@ -19,8 +20,10 @@ export function createArticleProcessor() {
   return unified()
     .use(remarkParse)
     .use(remarkFrontmatter, ['yaml'])
+    // Raw HTML is parsed into the tree, then sanitized before anything else sees it.
+    .use(remarkRehype, { allowDangerousHtml: true })
+    .use(rehypeRaw)
     .use(rawHtml)
-    .use(remarkRehype)
     .use(sectionHeads)
     .use(articleStructure)
     .use(figures)
