@@ -45,6 +45,12 @@ interface BuildFlags {
   articleTimeout?: number;
 }
 
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError(`give a port from 0 to 65535, 0 for any free one (got "${value}")`);
+  return port;
+}
+
 function parseSeconds(value: string): number {
   const seconds = Number(value);
   if (!Number.isFinite(seconds) || seconds <= 0) throw new InvalidArgumentError(`give a number of seconds above 0 (got "${value}")`);
@@ -126,6 +132,17 @@ export function createProgram(setExitCode: (code: number) => void): Command {
     .option('--article-timeout <seconds>', 'time limit for laying out one article (default 180)', parseSeconds)
     .action(async (paths: string[], options: { json?: boolean; strict?: boolean; articleTimeout?: number }) => {
       setExitCode(await runBuild(paths, { ...options, out: 'output', format: [] }, false));
+    });
+
+  program
+    .command('dev')
+    .description('preview articles in the browser as laid out for print; reloads on save and outlines preflight faults')
+    .argument('[paths...]', 'article files or folders (default: content/)')
+    .option('-p, --port <n>', 'port to listen on (0: any free port)', parsePort, 4000)
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .action(async (paths: string[], options: { port: number; host: string }) => {
+      const { runDev } = await import('./dev/command.js');
+      setExitCode(await runDev(paths, options, say));
     });
 
   program
