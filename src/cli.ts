@@ -7,6 +7,7 @@ import type { ArticleReport, BuildReport } from './index.js';
 import { writeAtomic } from './publish/atomic.js';
 import { FORMATS, type Format } from './publish/formats.js';
 import { createProgress } from './publish/progress.js';
+import { parseShard, type Shard } from './publish/shard.js';
 import { UsageError } from './publish/sources.js';
 import { PRESSWORK_VERSION } from './version.js';
 
@@ -29,6 +30,7 @@ function say(line: string): void {
 
 function summary(report: ArticleReport): string {
   if (!report.ok) return 'failed';
+  if (report.cached) return 'cached (unchanged)';
   const preflight = report.preflight;
   const parts = preflight ? [`${preflight.pages} page${preflight.pages === 1 ? '' : 's'}`, `body ${preflight.bodySize}pt`, `fill ${preflight.fill}`] : [];
   if (preflight && !preflight.ok) parts.push('preflight failed');
@@ -57,7 +59,33 @@ function parseSeconds(value: string): number {
   return seconds;
 }
 
-async function runBuild(paths: string[], options: BuildFlags, write: boolean): Promise<number> {
+interface BatchOptions {
+  concurrency?: number;
+  cache?: boolean;
+  shard?: Shard;
+  browserWs?: string;
+  junit?: string;
+}
+
+function parseConcurrency(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError(`a whole number of at least 1 (got "${value}")`);
+  return number;
+}
+
+function parseShardOption(value: string): Shard {
+  try {
+    return parseShard(value);
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+async function runBuild(
+  paths: string[],
+  options: BuildFlags & BatchOptions,
+  write: boolean,
+): Promise<number> {
   const cwd = process.cwd();
   const progress = createProgress(process.stderr, ({ source, report: done }) => {
     const name = source.startsWith(`${cwd}/`) ? source.slice(cwd.length + 1) : source;
@@ -75,6 +103,10 @@ async function runBuild(paths: string[], options: BuildFlags, write: boolean): P
       write,
       onArticle: progress.onArticle,
       ...(options.articleTimeout ? { articleTimeoutMs: options.articleTimeout * 1000 } : {}),
+      concurrency: options.concurrency,
+      cache: options.cache,
+      shard: options.shard,
+      browserWSEndpoint: options.browserWs,
     });
   } finally {
     progress.stop();
@@ -91,7 +123,14 @@ async function runBuild(paths: string[], options: BuildFlags, write: boolean): P
     };
     process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
   }
+  if (options.junit) {
+    const { junitXml } = await import('./publish/junit.js');
+    await writeAtomic(resolve(cwd, options.junit), new TextEncoder().encode(junitXml(report.articles, { strict: options.strict })));
+  }
+  for (const slug of report.removed) say(`removed ${slug}/: its article no longer exists`);
   if (report.manifestPath) say(`manifest: ${report.manifestPath}`);
+  const cached = report.articles.filter((article) => article.cached).length;
+  say(`${report.articles.length - failed.length - cached} built, ${cached} cached, ${failed.length} failed`);
   if (failed.length > 0) {
     say(`${failed.length} of ${report.articles.length} article(s) failed: ${failed.map((article) => article.source).join(', ')}`);
     return EXIT_CONTENT;
@@ -119,7 +158,12 @@ export function createProgram(setExitCode: (code: number) => void): Command {
     .option('--json', 'print one JSON document on stdout (logs stay on stderr)')
     .option('--strict', 'exit 1 when any preflight check fails')
     .option('--article-timeout <seconds>', 'time limit for laying out and printing one article (default 180)', parseSeconds)
-    .action(async (paths: string[], options: BuildFlags) => {
+    .option('-j, --concurrency <n>', 'articles printed at once on one browser (default: number of CPUs)', parseConcurrency)
+    .option('--no-cache', 'rebuild every article, even unchanged ones')
+    .option('--shard <i/n>', 'build only share i of n (for parallel CI jobs; join with `presswork manifest merge`)', parseShardOption)
+    .option('--browser-ws <url>', "print on a running Chrome at this DevTools WebSocket URL instead of launching one")
+    .option('--junit <file>', 'also write the build and preflight results as JUnit XML')
+    .action(async (paths: string[], options: BuildFlags & BatchOptions) => {
       setExitCode(await runBuild(paths, options, true));
     });
 
@@ -130,7 +174,11 @@ export function createProgram(setExitCode: (code: number) => void): Command {
     .option('--json', 'print one JSON document on stdout')
     .option('--strict', 'exit 1 when any preflight check fails')
     .option('--article-timeout <seconds>', 'time limit for laying out one article (default 180)', parseSeconds)
-    .action(async (paths: string[], options: { json?: boolean; strict?: boolean; articleTimeout?: number }) => {
+    .option('-j, --concurrency <n>', 'articles laid out at once on one browser (default: number of CPUs)', parseConcurrency)
+    .option('--shard <i/n>', 'check only share i of n', parseShardOption)
+    .option('--browser-ws <url>', 'lay out on a running Chrome at this DevTools WebSocket URL')
+    .option('--junit <file>', 'write the results as JUnit XML')
+    .action(async (paths: string[], options: { json?: boolean; strict?: boolean; articleTimeout?: number } & BatchOptions) => {
       setExitCode(await runBuild(paths, { ...options, out: 'output', format: [] }, false));
     });
 
@@ -157,6 +205,29 @@ export function createProgram(setExitCode: (code: number) => void): Command {
       if (options.output) await writeAtomic(options.output, new TextEncoder().encode(result.markdown));
       else process.stdout.write(result.markdown);
       setExitCode(EXIT_OK);
+    });
+
+  program
+    .command('manifest')
+    .description('work with build manifests')
+    .command('merge')
+    .description("join the manifests of a sharded build (--shard i/n) into one")
+    .argument('<manifests...>', 'manifest.json files of the shards')
+    .requiredOption('-o, --out <file>', 'where to write the merged manifest (output paths are made relative to it)')
+    .option('--json', 'print the merged manifest on stdout too')
+    .action(async (manifests: string[], options: { out: string; json?: boolean }) => {
+      const { mergeManifests, ManifestError } = await import('./publish/manifest.js');
+      try {
+        const merged = await mergeManifests(manifests, resolve(options.out));
+        if (options.json) process.stdout.write(`${JSON.stringify(merged, null, 2)}\n`);
+        const failed = merged.articles.filter((article) => !article.ok);
+        say(`merged ${manifests.length} manifest(s): ${merged.articles.length} article(s), ${failed.length} failed → ${options.out}`);
+        setExitCode(failed.length > 0 ? EXIT_CONTENT : EXIT_OK);
+      } catch (error) {
+        if (!(error instanceof ManifestError)) throw error;
+        say(`presswork: ${error.message}`);
+        setExitCode(EXIT_CONTENT);
+      }
     });
 
   return program;

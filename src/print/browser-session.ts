@@ -41,10 +41,13 @@ export interface BrowserSessionOptions {
    * true (default): Puppeteer kills the browser on those signals.
    */
   handleSignals?: boolean;
+  /** How to let go of the browser at the end; default: close it. A browser someone else runs (--browser-ws) is only disconnected from. */
+  release?: (browser: Browser) => Promise<void>;
 }
 
 export class BrowserSession {
   readonly #launch: () => Promise<Browser>;
+  readonly #release: ((browser: Browser) => Promise<void>) | undefined;
   #current: Promise<Browser> | undefined;
   #closed = false;
   #launches = 0;
@@ -54,6 +57,7 @@ export class BrowserSession {
   constructor(options: BrowserSessionOptions = {}) {
     const handleSignals = options.handleSignals ?? true;
     this.#launch = options.launch ?? (() => launchBrowser(undefined, { handleSignals }));
+    this.#release = options.release;
   }
 
   /** How many browsers this session has launched (restarts = launches − 1). */
@@ -134,6 +138,7 @@ export class BrowserSession {
     this.#current = undefined;
     const browser = await current?.catch(() => undefined);
     if (!browser) return;
+    if (this.#release) return this.#release(browser).catch(() => undefined);
     await browser.close().catch(() => undefined);
     // A browser that does not answer is killed, so no Chromium outlives the build.
     const child = browser.process();

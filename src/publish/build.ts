@@ -1,12 +1,14 @@
 // Build orchestration: every article goes load → transform → layout → print →
 // epub, then its outputs are published together, or not at all.
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, relative } from 'node:path';
+import { availableParallelism, tmpdir } from 'node:os';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import pLimit from 'p-limit';
 import { VFile } from 'vfile';
 import { VFileMessage } from 'vfile-message';
-import { loadArticle, loadConfig, type Article } from '../content/load.js';
+import { loadArticle, loadConfig, slugFromPath, type Article } from '../content/load.js';
 import { deckSummary, type ProjectConfig } from '../content/schema.js';
 import { buildEpub } from '../epub/index.js';
 import { loadTemplate, relativeUrl, renderPage, type Template } from '../layout/index.js';
@@ -14,37 +16,56 @@ import { BrowserCrashError, BrowserSession, PageTimeoutError, preflight, printPa
 import { createArticleProcessor, transformArticle, type ArticleProcessor } from '../transform/index.js';
 import { PRESSWORK_VERSION } from '../version.js';
 import { writeAtomic } from './atomic.js';
+import { articleKey, buildFingerprint, reusable } from './cache.js';
+import { makeManifest, readPreviousManifest, writeManifest, type ManifestArticle } from './manifest.js';
+import { remoteSession } from './remote-browser.js';
+import { inShard, type Shard } from './shard.js';
 import { collectSources, UsageError } from './sources.js';
 
 import type { Format } from './formats.js';
 
 export { FORMATS, type Format } from './formats.js';
 
-export interface OutputRecord {
+export type OutputRecord = {
   path: string;
   bytes: number;
   sha256: string;
   pages?: number;
-}
+};
 
-export interface MessageRecord {
+export type MessageRecord = {
   severity: 'error' | 'warning' | 'info';
   rule: string;
   message: string;
   line?: number;
   column?: number;
-}
+};
 
 export interface ArticleReport {
   source: string;
   slug: string;
   title?: string;
   ok: boolean;
+  /** Unchanged since the last build: its outputs were kept, not rebuilt. */
+  cached?: boolean;
+  /** The inputs' hash this article was built from (see cache.ts). */
+  cacheKey?: string;
   outputs: Partial<Record<Format, OutputRecord>>;
   preflight?: Preflight;
   messages: MessageRecord[];
   /** The vfile with every message, for the terminal report. */
   file: VFile;
+}
+
+export interface ArticleEvent {
+  /** Position of the article in the build's (sorted) list. */
+  index: number;
+  total: number;
+  /** Articles finished so far, this one included when `phase` is 'done'. */
+  done: number;
+  source: string;
+  phase: 'start' | 'done';
+  report?: ArticleReport;
 }
 
 export interface BuildOptions {
@@ -55,8 +76,16 @@ export interface BuildOptions {
   formats: Format[];
   /** false: lay out and preflight only (`presswork check`). */
   write: boolean;
-  onArticle?: (event: { index: number; total: number; source: string; phase: 'start' | 'done'; report?: ArticleReport }) => void;
-  /** The browser to print with; default: one launched for this build and closed after it. */
+  onArticle?: (event: ArticleEvent) => void;
+  /** Articles printed at once, each on its own page of the one browser; default: the number of CPUs. */
+  concurrency?: number;
+  /** false: rebuild every article even when its inputs are unchanged. Default true. */
+  cache?: boolean;
+  /** Build only this share of the articles (1-based index of count). */
+  shard?: Shard;
+  /** Print on this already running Chrome (DevTools WebSocket URL) instead of launching one. */
+  browserWSEndpoint?: string;
+  /** The browser to print with; default: one launched (or, with browserWSEndpoint, connected to) for this build and let go after it. */
   session?: BrowserSession;
   /** Time limit per article for layout and printing, in ms (default 180 s). */
   articleTimeoutMs?: number;
@@ -67,6 +96,8 @@ export const DEFAULT_ARTICLE_TIMEOUT_MS = 180_000;
 export interface BuildReport {
   articles: ArticleReport[];
   manifestPath?: string;
+  /** Output folders of articles that no longer exist, removed by this build (relative to outDir). */
+  removed: string[];
 }
 
 /** Everything a build shares between its articles: made once. */
@@ -79,44 +110,171 @@ interface BuildContext {
   options: BuildOptions;
 }
 
+/** An article file after loading: its front matter read, or the messages that say why not. */
+type Loaded = { source: string; article: Article; file: VFile } | { source: string; article?: undefined; file: VFile };
+
+export function defaultConcurrency(): number {
+  return Math.max(1, availableParallelism());
+}
+
 export async function build(options: BuildOptions): Promise<BuildReport> {
   const sources = await collectSources(options.paths, options.cwd);
   const config = loadConfig(options.cwd);
   const template = loadTemplate();
   const processor = createArticleProcessor();
-  // The session launches its browser on first use: a build that prints nothing starts none.
-  const session = options.session ?? new BrowserSession();
+  const epoch = sourceDateEpoch();
+  const concurrency = options.concurrency ?? defaultConcurrency();
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a whole number of at least 1 (got ${concurrency})`);
+
+  // Every article is loaded before any is printed: slugs must be known to find duplicates, and keys to skip unchanged ones.
+  const loadLimit = pLimit(16);
+  const loaded = await Promise.all(sources.map((source) => loadLimit(() => load(source, config))));
+  markDuplicateSlugs(loaded, options.cwd);
+  const share = options.shard ? loaded.filter((entry) => inShard(displayPath(options.cwd, entry.source), options.shard as Shard)) : loaded;
+
+  const manifestPath = join(options.outDir, 'manifest.json');
+  const useCache = options.write && options.cache !== false;
+  const previous = options.write ? await readPreviousManifest(manifestPath) : undefined;
+  const previousBySource = new Map((previous?.articles ?? []).map((article) => [article.source, article]));
+  const fingerprint = useCache ? buildFingerprint({ cwd: options.cwd, template, formats: options.formats, sourceDateEpoch: epoch }) : '';
+
+  // The session launches its browser on first use: a build whose articles are all cached or failed starts none.
+  const session = options.session ?? (options.browserWSEndpoint !== undefined ? remoteSession(options.browserWSEndpoint) : new BrowserSession());
   const context: BuildContext = {
     config,
     template,
     processor,
     session,
-    sourceDateEpoch: sourceDateEpoch(),
+    sourceDateEpoch: epoch,
     options,
   };
-  const articles: ArticleReport[] = [];
-  try {
-    for (const [index, source] of sources.entries()) {
-      options.onArticle?.({ index, total: sources.length, source, phase: 'start' });
-      const report = await buildOne(source, context);
-      articles.push(report);
-      options.onArticle?.({ index, total: sources.length, source, phase: 'done', report });
+  const pool = pLimit(concurrency);
+  let done = 0;
+  const total = share.length;
+  const runOne = async (entry: Loaded, index: number): Promise<ArticleReport> => {
+    const key = entry.article && useCache ? await articleKey(fingerprint, entry.article) : undefined;
+    const before = previousBySource.get(displayPath(options.cwd, entry.source));
+    if (entry.article && key && before?.slug === entry.article.slug && (await reusable(before, key, options.outDir, options.formats))) {
+      options.onArticle?.({ index, total, done, source: entry.source, phase: 'start' });
+      const report = cachedReport(entry, before);
+      options.onArticle?.({ index, total, done: ++done, source: entry.source, phase: 'done', report });
+      return report;
     }
+    return pool(async () => {
+      options.onArticle?.({ index, total, done, source: entry.source, phase: 'start' });
+      const report = await buildOne(entry, context);
+      if (key && report.ok) report.cacheKey = key;
+      options.onArticle?.({ index, total, done: ++done, source: entry.source, phase: 'done', report });
+      return report;
+    });
+  };
+  let articles: ArticleReport[];
+  try {
+    articles = await Promise.all(share.map((entry, index) => runOne(entry, index)));
   } finally {
     if (!options.session) await session.close();
   }
-  const result: BuildReport = { articles };
-  if (options.write) result.manifestPath = await writeManifest(options.outDir, articles);
+  const result: BuildReport = { articles, removed: [] };
+  if (options.write) {
+    result.removed = await removeStaleOutputs(previous?.articles ?? [], loaded, options);
+    await writeManifest(manifestPath, makeManifest(articles.map(toManifestArticle), options.shard));
+    result.manifestPath = manifestPath;
+  }
   return result;
 }
 
-async function buildOne(source: string, context: BuildContext): Promise<ArticleReport> {
+async function load(source: string, config: ProjectConfig): Promise<Loaded> {
+  try {
+    const article = await loadArticle(source, config);
+    return { source, article, file: article.file };
+  } catch (error) {
+    const file = new VFile({ path: source });
+    if (error instanceof VFileMessage) file.messages.push(error);
+    else fatal(file, error instanceof Error ? error.message : String(error), 'load');
+    return { source, file };
+  }
+}
+
+/** Two articles that would write the same output folder: both fail, each naming the other. */
+function markDuplicateSlugs(loaded: Loaded[], cwd: string): void {
+  const bySlug = new Map<string, Loaded[]>();
+  for (const entry of loaded) {
+    if (!entry.article) continue;
+    const same = bySlug.get(entry.article.slug) ?? [];
+    same.push(entry);
+    bySlug.set(entry.article.slug, same);
+  }
+  for (const [slug, entries] of bySlug) {
+    if (entries.length < 2) continue;
+    const names = entries.map((entry) => displayPath(cwd, entry.source));
+    for (const entry of entries) {
+      fatal(
+        entry.file,
+        `the slug "${slug}" is used by ${names.join(' and ')}; both would write ${slug}/ — give one of them its own \`slug:\` in the front matter or rename its file`,
+        'duplicate-slug',
+      );
+    }
+  }
+}
+
+/**
+ * Output folders of articles that are gone: in the last manifest, but their slug
+ * is no article's now and their source was deleted, renamed or re-slugged.
+ * Only folders the manifest named are removed, never anything else in outDir.
+ */
+async function removeStaleOutputs(previous: ManifestArticle[], loaded: Loaded[], options: BuildOptions): Promise<string[]> {
+  const slugs = new Set(loaded.flatMap((entry) => (entry.article ? [entry.article.slug] : [])));
+  const sources = new Set(loaded.map((entry) => displayPath(options.cwd, entry.source)));
+  const removed: string[] = [];
+  for (const article of previous) {
+    if (slugs.has(article.slug) || !isPlainSlug(article.slug)) continue;
+    const source = resolve(options.cwd, article.source);
+    if (!sources.has(article.source) && existsSync(source)) continue; // still there, just not part of this build
+    await rm(join(options.outDir, article.slug), { recursive: true, force: true });
+    removed.push(article.slug);
+  }
+  return removed;
+}
+
+function isPlainSlug(slug: string): boolean {
+  return slug !== '' && slug !== '.' && slug !== '..' && !/[\\/]/.test(slug);
+}
+
+function cachedReport(entry: Loaded, before: ManifestArticle): ArticleReport {
+  const file = new VFile({ path: entry.source });
+  // The last build's warnings still hold for the unchanged article: report them again.
+  for (const message of before.messages) {
+    const place = message.line ? { line: message.line, column: message.column ?? 1 } : undefined;
+    const made = file.message(message.message, { place, ruleId: message.rule, source: 'presswork' });
+    made.fatal = message.severity === 'error' ? true : message.severity === 'warning' ? false : undefined;
+  }
+  return {
+    source: before.source,
+    slug: before.slug,
+    title: before.title,
+    ok: true,
+    cached: true,
+    cacheKey: before.cacheKey,
+    outputs: before.outputs,
+    preflight: before.preflight as Preflight | undefined,
+    messages: before.messages,
+    file,
+  };
+}
+
+function toManifestArticle({ file: _file, preflight: checks, ...article }: ArticleReport): ManifestArticle {
+  // Preflight is the print stage's interface; the manifest schema keeps its core fields and lets the rest through.
+  return { ...article, ...(checks ? { preflight: checks as unknown as ManifestArticle['preflight'] } : {}) };
+}
+
+async function buildOne(entry: Loaded, context: BuildContext): Promise<ArticleReport> {
   const { options } = context;
-  let file = new VFile({ path: source });
-  let article: Article | undefined;
+  const { source } = entry;
+  const { file, article } = entry;
   const report = (extra: Partial<ArticleReport>): ArticleReport => ({
     source: displayPath(options.cwd, source),
-    slug: article?.slug ?? '',
+    // An article whose front matter failed is named by its file's stem, the slug it would most likely get.
+    slug: article?.slug ?? slugFromPath(source),
     title: article?.frontMatter.headline,
     ok: !file.messages.some((message) => message.fatal),
     outputs: {},
@@ -124,11 +282,10 @@ async function buildOne(source: string, context: BuildContext): Promise<ArticleR
     file,
     ...extra,
   });
+  if (!article || file.messages.some((message) => message.fatal)) return report({});
 
   const workDir = await mkdtemp(join(tmpdir(), 'presswork-'));
   try {
-    article = await loadArticle(source, context.config);
-    file = article.file;
     const tree = await transformArticle(context.processor, file);
     const doc = renderPage(article, tree, context.template);
     const wants = (format: Format) => options.write && options.formats.includes(format);
@@ -261,14 +418,4 @@ function toRecord(message: VFileMessage): MessageRecord {
     ...(message.line ? { line: message.line } : {}),
     ...(message.column ? { column: message.column } : {}),
   };
-}
-
-async function writeManifest(outDir: string, articles: ArticleReport[]): Promise<string> {
-  const manifest = {
-    generator: `presswork ${PRESSWORK_VERSION}`,
-    articles: articles.map(({ file: _file, ...article }) => article),
-  };
-  const path = join(outDir, 'manifest.json');
-  await writeAtomic(path, new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`));
-  return path;
 }

@@ -1,9 +1,7 @@
 // Progress on stderr: a bar on a terminal, one plain line per article
 // otherwise (CI logs), never on stdout (that belongs to --json).
 import cliProgress from 'cli-progress';
-import type { BuildOptions } from './build.js';
-
-type ArticleEvent = Parameters<NonNullable<BuildOptions['onArticle']>>[0];
+import type { ArticleEvent } from './build.js';
 
 export interface Progress {
   onArticle: (event: ArticleEvent) => void;
@@ -14,7 +12,7 @@ export function createProgress(stream: NodeJS.WriteStream, describe: (event: Art
   if (!stream.isTTY) {
     return {
       onArticle: (event) => {
-        if (event.phase === 'done') stream.write(`[${event.index + 1}/${event.total}] ${describe(event)}\n`);
+        if (event.phase === 'done') stream.write(`[${event.done}/${event.total}] ${describe(event)}\n`);
       },
       stop: () => undefined,
     };
@@ -36,8 +34,9 @@ export function createProgress(stream: NodeJS.WriteStream, describe: (event: Art
         bar.start(event.total, 0, { article: '' });
         started = true;
       }
+      // Several articles print at once: the bar names the one that started last.
       if (event.phase === 'start') bar.update({ article: describe(event) });
-      else bar.update(event.index + 1, { article: describe(event) });
+      else bar.update(event.done);
     },
     stop: () => {
       if (started) bar.stop();

@@ -1,0 +1,152 @@
+// output/manifest.json, the contract with CI: defined once in zod, from which
+// come the reader's validation and the JSON Schema shipped in the package
+// (manifest.schema.json). Fields may be added; these stay.
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { z } from 'zod';
+import { PRESSWORK_VERSION } from '../version.js';
+import { writeAtomic } from './atomic.js';
+import { FORMATS } from './formats.js';
+
+/** Raised when the manifest's shape changes incompatibly; readers check it. */
+export const MANIFEST_VERSION = 1;
+
+const check = z.looseObject({ ok: z.boolean(), count: z.number().int().nonnegative(), items: z.array(z.string()) });
+
+const outputSchema = z.looseObject({
+  path: z.string().describe('relative to the manifest'),
+  bytes: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  pages: z.number().int().positive().optional(),
+});
+
+const messageSchema = z.looseObject({
+  severity: z.enum(['error', 'warning', 'info']),
+  rule: z.string(),
+  message: z.string(),
+  line: z.number().int().positive().optional(),
+  column: z.number().int().positive().optional(),
+});
+
+export const manifestArticleSchema = z.looseObject({
+  source: z.string().describe('the article file, relative to the project folder when inside it'),
+  slug: z.string(),
+  title: z.string().optional(),
+  ok: z.boolean().describe('false: the article failed and nothing of this build was written for it'),
+  cached: z.boolean().optional().describe('true: unchanged since the last build, so not rebuilt'),
+  cacheKey: z.string().optional().describe('hash of the source, its images, template, fonts, config and presswork version'),
+  outputs: z.partialRecord(z.enum(FORMATS), outputSchema),
+  preflight: z
+    .looseObject({
+      ok: z.boolean(),
+      pages: z.number().int().nonnegative(),
+      fill: z.number(),
+      bodySize: z.number(),
+      overflow: check,
+      kinsoku: check,
+      orphanLines: check,
+      missingGlyphs: check,
+    })
+    .optional(),
+  messages: z.array(messageSchema),
+});
+
+export const manifestSchema = z.looseObject({
+  $schema: z.string().optional(),
+  version: z.literal(MANIFEST_VERSION),
+  generator: z.string(),
+  shard: z.object({ index: z.number().int().positive(), count: z.number().int().positive() }).optional(),
+  articles: z.array(manifestArticleSchema),
+});
+
+export type Manifest = z.infer<typeof manifestSchema>;
+export type ManifestArticle = z.infer<typeof manifestArticleSchema>;
+
+/** The JSON Schema of manifest.json, as shipped in `manifest.schema.json`. */
+export function manifestJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(manifestSchema),
+    $id: 'https://presswork.invalid/manifest.schema.json',
+    title: 'presswork output manifest',
+  };
+}
+
+export class ManifestError extends Error {
+  override name = 'ManifestError';
+}
+
+/** Reads and validates a manifest; the error names the file and the first bad field. */
+export async function readManifest(path: string): Promise<Manifest> {
+  let data: unknown;
+  try {
+    data = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : error instanceof Error ? error.message : String(error);
+    throw new ManifestError(`${path}: cannot read the manifest (${reason})`);
+  }
+  const parsed = manifestSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? issue.path.join('.') : 'the top level';
+    throw new ManifestError(
+      `${path}: not a presswork ${MANIFEST_VERSION} manifest (${where}: ${issue?.message ?? 'invalid'}); rebuild it with this presswork (${PRESSWORK_VERSION})`,
+    );
+  }
+  return parsed.data;
+}
+
+/** The previous build's manifest, or nothing when there is none or it is unreadable (it is only a cache). */
+export async function readPreviousManifest(path: string): Promise<Manifest | undefined> {
+  return readManifest(path).catch(() => undefined);
+}
+
+export function makeManifest(articles: ManifestArticle[], shard?: { index: number; count: number }): Manifest {
+  return {
+    version: MANIFEST_VERSION,
+    generator: `presswork ${PRESSWORK_VERSION}`,
+    ...(shard ? { shard } : {}),
+    articles,
+  };
+}
+
+export async function writeManifest(path: string, manifest: Manifest): Promise<void> {
+  await writeAtomic(path, new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`));
+}
+
+/**
+ * Joins the manifests of a sharded build into one at `outPath`: output paths
+ * are rewritten relative to it; one slug from two different sources is an error.
+ */
+export async function mergeManifests(inputs: string[], outPath: string): Promise<Manifest> {
+  const bySlug = new Map<string, { article: ManifestArticle; from: string }>();
+  for (const input of inputs) {
+    const manifest = await readManifest(input);
+    for (const article of manifest.articles) {
+      const seen = bySlug.get(article.slug);
+      if (seen && seen.article.source !== article.source) {
+        throw new ManifestError(
+          `slug "${article.slug}" is used by ${seen.article.source} (in ${seen.from}) and by ${article.source} (in ${input}); give one of them its own \`slug:\` in the front matter`,
+        );
+      }
+      // The same article in two manifests: the later input wins, as it would in a rebuild.
+      bySlug.set(article.slug, { article: rebase(article, dirname(resolve(input)), dirname(resolve(outPath))), from: input });
+    }
+  }
+  const articles = [...bySlug.values()].map(({ article }) => article).sort((a, b) => compare(a.source, b.source) || compare(a.slug, b.slug));
+  const merged = makeManifest(articles);
+  await writeManifest(outPath, merged);
+  return merged;
+}
+
+function rebase(article: ManifestArticle, fromDir: string, toDir: string): ManifestArticle {
+  const outputs: ManifestArticle['outputs'] = {};
+  for (const [format, output] of Object.entries(article.outputs) as Array<[keyof ManifestArticle['outputs'], NonNullable<ManifestArticle['outputs'][keyof ManifestArticle['outputs']]>]>) {
+    const absolute = isAbsolute(output.path) ? output.path : resolve(fromDir, output.path);
+    outputs[format] = { ...output, path: relative(toDir, absolute).split(sep).join('/') };
+  }
+  return { ...article, outputs };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
