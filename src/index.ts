@@ -10,3 +10,6 @@ export { buildEpub } from './epub/index.js';
 export { build, FORMATS, type ArticleReport, type BuildOptions, type BuildReport, type Format } from './publish/build.js';
 export { UsageError } from './publish/sources.js';
 export { PRESSWORK_VERSION } from './version.js';
+export { MANIFEST_VERSION, manifestSchema, manifestJsonSchema, mergeManifests, readManifest, type Manifest, type ManifestArticle } from './publish/manifest.js';
+export { parseShard, inShard, type Shard } from './publish/shard.js';
+export { junitXml } from './publish/junit.js';

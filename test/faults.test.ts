@@ -44,6 +44,8 @@ describe('a build whose browser is killed in the middle of an article', () => {
       formats: ['pdf', 'epub'],
       write: true,
       session,
+      // One article in flight: the one the kill hits is the only one retried.
+      concurrency: 1,
       onArticle: ({ source, phase }) => {
         if (phase === 'start') current = source;
       },

@@ -133,10 +133,11 @@ export async function build(options: BuildOptions): Promise<BuildReport> {
   const share = options.shard ? loaded.filter((entry) => inShard(displayPath(options.cwd, entry.source), options.shard as Shard)) : loaded;
 
   const manifestPath = join(options.outDir, 'manifest.json');
+  // Keys are recorded on every build that writes; --no-cache only stops their reuse.
   const useCache = options.write && options.cache !== false;
   const previous = options.write ? await readPreviousManifest(manifestPath) : undefined;
   const previousBySource = new Map((previous?.articles ?? []).map((article) => [article.source, article]));
-  const fingerprint = useCache ? buildFingerprint({ cwd: options.cwd, template, formats: options.formats, sourceDateEpoch: epoch }) : '';
+  const fingerprint = options.write ? buildFingerprint({ cwd: options.cwd, template, formats: options.formats, sourceDateEpoch: epoch }) : '';
 
   // The session launches its browser on first use: a build whose articles are all cached or failed starts none.
   const session = options.session ?? (options.browserWSEndpoint !== undefined ? remoteSession(options.browserWSEndpoint) : new BrowserSession());
@@ -152,9 +153,9 @@ export async function build(options: BuildOptions): Promise<BuildReport> {
   let done = 0;
   const total = share.length;
   const runOne = async (entry: Loaded, index: number): Promise<ArticleReport> => {
-    const key = entry.article && useCache ? await articleKey(fingerprint, entry.article) : undefined;
+    const key = entry.article && options.write ? await articleKey(fingerprint, entry.article) : undefined;
     const before = previousBySource.get(displayPath(options.cwd, entry.source));
-    if (entry.article && key && before?.slug === entry.article.slug && (await reusable(before, key, options.outDir, options.formats))) {
+    if (useCache && entry.article && key && before?.slug === entry.article.slug && (await reusable(before, key, options.outDir, options.formats))) {
       options.onArticle?.({ index, total, done, source: entry.source, phase: 'start' });
       const report = cachedReport(entry, before);
       options.onArticle?.({ index, total, done: ++done, source: entry.source, phase: 'done', report });

@@ -1,0 +1,314 @@
+// `npm run bench`: presswork against the floor (a bare Puppeteer print of
+// presswork's own HTML for the seed), measured in one run on this machine.
+//
+//   (a) floor: launch + open + page.pdf(), as its own process
+//   (b) presswork build of the seed, cold, PDF + EPUB + PNG + HTML, as its own process
+//       + where the time of one article goes (phases.mjs)
+//   (c) warm marginal cost per article in a batch vs the floor's marginal page.pdf()
+//   (d) a batch of BENCH_BATCH (500) articles: articles/s, peak PSS of the process
+//       tree (node + every Chromium process), first vs last hundred; then the
+//       unchanged rebuild (incremental cache) against the cold batch
+//   (e) pagedjs-cli and Vivliostyle CLI on the same HTML, when installed
+//
+// Medians over BENCH_REPS (≥ 5) repetitions; the big batch runs BENCH_BATCH_REPS
+// times (default 1: one cold 500-article build takes minutes). Prints a table
+// and the ratios; writes everything as JSON to BENCH_OUT (bench/results/latest.json).
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cli = join(root, 'bin', 'presswork.js');
+const seedSource = join(root, 'content', '000_952877358d78f3b2.md');
+const REPS = Number(process.env.BENCH_REPS ?? 5);
+if (REPS < 5) process.stderr.write(`BENCH_REPS=${REPS}: fewer than 5 repetitions, a smoke run only\n`);
+const BATCH = Number(process.env.BENCH_BATCH ?? 500);
+const BATCH_REPS = Number(process.env.BENCH_BATCH_REPS ?? 1);
+const MARGINAL = Number(process.env.BENCH_MARGINAL ?? 6);
+const OUT = process.env.BENCH_OUT ?? join(root, 'bench', 'results', 'latest.json');
+const GiB = 1024 ** 3;
+
+const log = (line) => process.stderr.write(`${line}\n`);
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const round = (value, digits = 0) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** Runs a command to its end; wall time in ms, measured around the whole process. */
+function timed(command, args, options = {}) {
+  const start = performance.now();
+  const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...options });
+  const ms = performance.now() - start;
+  if (result.status !== 0 && !options.allowFailure) {
+    throw new Error(`${command} ${args.join(' ')} exited ${result.status}\n${result.stderr?.slice(-2000)}`);
+  }
+  return { ms, stdout: result.stdout, stderr: result.stderr, status: result.status };
+}
+
+const presswork = (args, cwd) => timed(process.execPath, [cli, ...args], { cwd });
+
+// ---------------------------------------------------------------- PSS of a process tree
+
+/** Sum of Pss (bytes) over `pid` and all its descendants, from /proc/<pid>/smaps_rollup. */
+function treePss(pid) {
+  const children = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  let total = 0;
+  let processes = 0;
+  const stack = [pid];
+  while (stack.length > 0) {
+    const current = stack.pop();
+    try {
+      const rollup = readFileSync(`/proc/${current}/smaps_rollup`, 'utf8');
+      const match = /^Pss:\s+(\d+) kB/m.exec(rollup);
+      if (match) total += Number(match[1]) * 1024;
+      processes++;
+    } catch {
+      // Gone, or not ours to read.
+    }
+    stack.push(...(children.get(current) ?? []));
+  }
+  return { bytes: total, processes };
+}
+
+/** Runs presswork, sampling the tree's PSS every 200 ms, tagged with how many articles were done. */
+function sampledBuild(args, cwd) {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(process.execPath, [cli, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    let done = 0;
+    let buffer = '';
+    let stderrTail = '';
+    const samples = [];
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk) => {
+      stderrTail = (stderrTail + chunk).slice(-4000);
+      buffer += chunk;
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      for (const line of lines) {
+        const match = /^\[(\d+)\/(\d+)\]/.exec(line);
+        if (match) done = Number(match[1]);
+      }
+    });
+    const timer = setInterval(() => {
+      const { bytes, processes } = treePss(child.pid);
+      if (bytes > 0) samples.push({ t: performance.now() - start, done, pss: bytes, processes });
+    }, 200);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearInterval(timer);
+      const ms = performance.now() - start;
+      if (status !== 0) reject(new Error(`presswork ${args.join(' ')} exited ${status}\n${stderrTail}`));
+      else resolve({ ms, samples });
+    });
+  });
+}
+
+// ---------------------------------------------------------------- set-up
+
+const work = mkdtempSync(join(tmpdir(), 'presswork-bench-'));
+const project = join(work, 'project');
+mkdirSync(join(project, 'seed'), { recursive: true });
+copyFileSync(join(root, 'presswork.config.yml'), join(project, 'presswork.config.yml'));
+const seedSlug = '000_952877358d78f3b2';
+const seed = join(project, 'seed', `${seedSlug}.md`);
+copyFileSync(seedSource, seed);
+
+function batchFolder(name, count) {
+  const dir = join(project, name);
+  mkdirSync(dir, { recursive: true });
+  for (let index = 0; index < count; index++) copyFileSync(seedSource, join(dir, `article-${String(index + 1).padStart(4, '0')}.md`));
+  return name;
+}
+
+const results = {
+  machine: { cpus: cpus().length, parallelism: availableParallelism(), model: cpus()[0]?.model, memoryGiB: round(totalmem() / GiB, 1), loadAverage: null },
+  settings: { reps: REPS, batch: BATCH, batchReps: BATCH_REPS, marginalArticles: MARGINAL, concurrency: availableParallelism() },
+  chromium: spawnSync(process.env.PUPPETEER_EXECUTABLE_PATH ?? '/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).stdout?.trim(),
+};
+const loadBefore = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
+log(`presswork bench in ${work} (reps ${REPS}, batch ${BATCH}); load average ${loadBefore.join(' ')}`);
+
+try {
+  // presswork's own HTML for the seed, at the size its copyfit chose: the page everyone prints.
+  presswork(['build', seed, '--out', join(work, 'html'), '--format', 'html', '--no-cache'], project);
+  const html = join(work, 'html', seedSlug, `${seedSlug}.html`);
+
+  // ---------------------------------------------------------------- (a) floor
+  log('(a) floor: bare Puppeteer …');
+  const floorRuns = [];
+  for (let rep = 0; rep < REPS; rep++) {
+    const run = timed(process.execPath, [join(root, 'bench', 'floor.mjs'), html, join(work, 'floor.pdf')]);
+    floorRuns.push({ wallMs: run.ms, ...JSON.parse(run.stdout) });
+  }
+  const floorMarginal = JSON.parse(
+    timed(process.execPath, [join(root, 'bench', 'floor.mjs'), html, join(work, 'floor.pdf'), '--marginal', String(Math.max(REPS, MARGINAL))]).stdout,
+  );
+  results.floor = {
+    wallMs: median(floorRuns.map((run) => run.wallMs)),
+    launchMs: median(floorRuns.map((run) => run.launchMs)),
+    gotoMs: median(floorRuns.map((run) => run.gotoMs)),
+    fontsMs: median(floorRuns.map((run) => run.fontsMs)),
+    pdfMs: median(floorRuns.map((run) => run.pdfMs)),
+    marginalPdfMs: median(floorMarginal.marginalPdfMs),
+    marginalPageMs: median(floorMarginal.marginalPageMs),
+    runs: floorRuns,
+  };
+
+  // ---------------------------------------------------------------- (b) presswork cold + phases
+  log('(b) presswork build of the seed, cold …');
+  const coldRuns = [];
+  for (let rep = 0; rep < REPS; rep++) coldRuns.push(presswork(['build', seed, '--out', join(work, `cold-${rep}`), '--no-cache'], project).ms);
+  const pdfOnlyRuns = [];
+  for (let rep = 0; rep < REPS; rep++) pdfOnlyRuns.push(presswork(['build', seed, '--out', join(work, `cold-pdf-${rep}`), '--format', 'pdf', '--no-cache'], project).ms);
+  const versionRuns = [];
+  for (let rep = 0; rep < REPS; rep++) versionRuns.push(presswork(['--version'], project).ms);
+  results.cold = { allFormatsMs: median(coldRuns), pdfOnlyMs: median(pdfOnlyRuns), nodeStartMs: median(versionRuns), runs: coldRuns, pdfOnlyRuns };
+
+  log('    phases …');
+  const phaseRuns = [];
+  for (let rep = 0; rep < REPS; rep++) phaseRuns.push(JSON.parse(timed(process.execPath, [join(root, 'bench', 'phases.mjs'), seed, project]).stdout));
+  results.phases = Object.fromEntries(Object.keys(phaseRuns[0]).map((key) => [key, round(median(phaseRuns.map((run) => run[key])), 1)]));
+
+  // ---------------------------------------------------------------- (c) warm marginal
+  log('(c) warm marginal cost per article …');
+  const one = batchFolder('one', 1);
+  const many = batchFolder('many', 1 + MARGINAL);
+  const marginal = {};
+  for (const concurrency of [availableParallelism(), 1]) {
+    const ones = [];
+    const manys = [];
+    for (let rep = 0; rep < REPS; rep++) {
+      ones.push(presswork(['build', one, '--out', join(work, `m1-${concurrency}-${rep}`), '--no-cache', '-j', String(concurrency)], project).ms);
+      manys.push(presswork(['build', many, '--out', join(work, `mn-${concurrency}-${rep}`), '--no-cache', '-j', String(concurrency)], project).ms);
+    }
+    marginal[`j${concurrency}`] = { perArticleMs: (median(manys) - median(ones)) / MARGINAL, oneMs: median(ones), manyMs: median(manys), articles: 1 + MARGINAL };
+    rmSync(join(work, `m1-${concurrency}-0`), { recursive: true, force: true });
+  }
+  results.marginal = marginal;
+
+  // ---------------------------------------------------------------- (d) the big batch
+  log(`(d) ${BATCH}-article batch …`);
+  const big = batchFolder('big', BATCH);
+  const batchRuns = [];
+  for (let rep = 0; rep < BATCH_REPS; rep++) {
+    const out = join(work, `big-out-${rep}`);
+    const run = await sampledBuild(['build', big, '--out', out, '--no-cache'], project);
+    const peak = (samples) => samples.reduce((max, sample) => Math.max(max, sample.pss), 0);
+    const first = run.samples.filter((sample) => sample.done < Math.min(100, BATCH / 5));
+    const last = run.samples.filter((sample) => sample.done >= BATCH - Math.min(100, BATCH / 5));
+    batchRuns.push({
+      ms: run.ms,
+      articlesPerSecond: BATCH / (run.ms / 1000),
+      peakPssBytes: peak(run.samples),
+      peakPssFirstHundredBytes: peak(first),
+      peakPssLastHundredBytes: peak(last),
+      maxProcesses: run.samples.reduce((max, sample) => Math.max(max, sample.processes), 0),
+      samples: run.samples.filter((_, index) => index % 5 === 0).map((sample) => ({ t: round(sample.t), done: sample.done, pssMiB: round(sample.pss / 2 ** 20) })),
+    });
+    if (rep < BATCH_REPS - 1) rmSync(out, { recursive: true, force: true });
+  }
+  // The unchanged batch again, into the last cold build's folder: everything comes from the cache.
+  const warmOut = join(work, `big-out-${BATCH_REPS - 1}`);
+  const rebuildRuns = [];
+  for (let rep = 0; rep < REPS; rep++) {
+    const run = presswork(['build', big, '--out', warmOut], project);
+    if (!run.stderr.includes(`0 built, ${BATCH} cached`)) throw new Error(`the unchanged rebuild rebuilt something:\n${run.stderr.slice(-1000)}`);
+    rebuildRuns.push(run.ms);
+  }
+  results.batch = {
+    articles: BATCH,
+    coldMs: median(batchRuns.map((run) => run.ms)),
+    articlesPerSecond: median(batchRuns.map((run) => run.articlesPerSecond)),
+    peakPssBytes: median(batchRuns.map((run) => run.peakPssBytes)),
+    peakPssFirstHundredBytes: median(batchRuns.map((run) => run.peakPssFirstHundredBytes)),
+    peakPssLastHundredBytes: median(batchRuns.map((run) => run.peakPssLastHundredBytes)),
+    unchangedRebuildMs: median(rebuildRuns),
+    runs: batchRuns,
+    rebuildRuns,
+  };
+
+  // ---------------------------------------------------------------- (e) peers
+  log('(e) peers …');
+  results.peers = {};
+  const which = (name) => spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim();
+  for (const [name, args] of [
+    ['pagedjs-cli', (out) => [html, '-o', out]],
+    ['vivliostyle', (out) => ['build', html, '-o', out]],
+  ]) {
+    const path = which(name);
+    if (!path) {
+      results.peers[name] = { installed: false };
+      continue;
+    }
+    const runs = [];
+    for (let rep = 0; rep < REPS; rep++) runs.push(timed(path, args(join(work, `${name}.pdf`)), { cwd: dirname(html) }).ms);
+    results.peers[name] = { installed: true, path, ms: median(runs), runs };
+  }
+} finally {
+  results.machine.loadAverage = { before: loadBefore, after: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number) };
+  if (!process.env.BENCH_KEEP) rmSync(work, { recursive: true, force: true });
+}
+
+// ---------------------------------------------------------------- report
+
+const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+const ratio = (a, b) => round(a / b, 2);
+const { floor, cold, marginal, batch, phases, peers } = results;
+const j = `j${availableParallelism()}`;
+results.ratios = {
+  coldVsFloor: ratio(cold.allFormatsMs, floor.wallMs),
+  coldPdfOnlyVsFloor: ratio(cold.pdfOnlyMs, floor.wallMs),
+  marginalVsFloorPdf: ratio(marginal[j].perArticleMs, floor.marginalPdfMs),
+  marginalSerialVsFloorPdf: ratio(marginal.j1.perArticleMs, floor.marginalPdfMs),
+  marginalSerialVsFloorPage: ratio(marginal.j1.perArticleMs, floor.marginalPageMs),
+  unchangedRebuildVsCold: ratio(batch.unchangedRebuildMs, batch.coldMs),
+  pssLastVsFirstHundred: ratio(batch.peakPssLastHundredBytes, batch.peakPssFirstHundredBytes),
+};
+const rows = [
+  ['(a) floor: bare Puppeteer launch + goto + page.pdf()', s(floor.wallMs), `launch ${s(floor.launchMs)}, goto ${s(floor.gotoMs)}, fonts ${s(floor.fontsMs)}, pdf ${s(floor.pdfMs)}`],
+  ['(a) floor: warm page.pdf() of the loaded page', s(floor.marginalPdfMs), ''],
+  ['(a) floor: warm new page + goto + fonts + pdf', s(floor.marginalPageMs), ''],
+  ['(b) presswork build seed, cold, pdf+epub+png+html', s(cold.allFormatsMs), `× floor ${results.ratios.coldVsFloor} (target ≤ 1.5)`],
+  ['(b) presswork build seed, cold, pdf only', s(cold.pdfOnlyMs), `× floor ${results.ratios.coldPdfOnlyVsFloor}`],
+  ['    node start + CLI (presswork --version)', s(cold.nodeStartMs), ''],
+  [`(c) warm marginal per article, -j ${availableParallelism()}`, s(marginal[j].perArticleMs), `× floor page.pdf() ${results.ratios.marginalVsFloorPdf} (target ≤ 1.5)`],
+  ['(c) warm marginal per article, -j 1', s(marginal.j1.perArticleMs), `× floor page.pdf() ${results.ratios.marginalSerialVsFloorPdf}, × floor new page ${results.ratios.marginalSerialVsFloorPage}`],
+  [`(d) ${batch.articles}-article batch, cold`, s(batch.coldMs), `${batch.articlesPerSecond.toFixed(2)} articles/s`],
+  ['(d) peak PSS of the process tree', mib(batch.peakPssBytes), `${(batch.peakPssBytes / GiB).toFixed(2)} GiB (target ≤ 1.2 GiB)`],
+  ['(d) peak PSS, first vs last hundred', `${mib(batch.peakPssFirstHundredBytes)} / ${mib(batch.peakPssLastHundredBytes)}`, `× ${results.ratios.pssLastVsFirstHundred}`],
+  ['(d) unchanged rebuild (all cached)', s(batch.unchangedRebuildMs), `${(results.ratios.unchangedRebuildVsCold * 100).toFixed(1)} % of cold (target ≤ 5 %)`],
+  ...Object.entries(peers).map(([name, peer]) => [`(e) ${name}`, peer.installed ? s(peer.ms) : 'not installed', peer.installed ? `× presswork cold ${ratio(peer.ms, cold.allFormatsMs)}` : 'skipped (install it globally to compare)']),
+];
+const width = Math.max(...rows.map((row) => row[0].length));
+const valueWidth = Math.max(...rows.map((row) => row[1].length));
+process.stdout.write(`\npresswork bench — ${results.machine.cpus} CPUs (${results.machine.model}), ${results.chromium}, medians of ${REPS}\n\n`);
+for (const [label, value, note] of rows) process.stdout.write(`${label.padEnd(width)}  ${value.padStart(valueWidth)}  ${note}\n`);
+process.stdout.write(`\none article, phase by phase (ms, median of ${REPS}; copyfit ${phases.copyfitIterations} iterations, ${phases.requests} requests):\n`);
+process.stdout.write(
+  `${Object.entries(phases)
+    .filter(([key]) => !['copyfitIterations', 'requests'].includes(key))
+    .map(([key, value]) => `  ${key.padEnd(20)} ${String(round(value)).padStart(7)}`)
+    .join('\n')}\n`,
+);
+process.stdout.write(`\nload average before/after: ${results.machine.loadAverage.before.join(' ')} / ${results.machine.loadAverage.after.join(' ')}\n`);
+mkdirSync(dirname(OUT), { recursive: true });
+writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);
+process.stdout.write(`wrote ${OUT}\n`);
