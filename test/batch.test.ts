@@ -222,8 +222,11 @@ describe('--browser-ws', () => {
       expect(wrong.status).toBe(2);
       expect(wrong.stderr).toContain('--browser-ws takes');
     } finally {
+      const exited = chromium.exitCode === null ? new Promise((done) => chromium.once('exit', done)) : undefined;
       chromium.kill('SIGKILL');
-      rmSync(profile, { recursive: true, force: true });
+      await exited;
+      // Its helper processes may still be writing to the profile for a moment.
+      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     }
   });
 });
