@@ -247,6 +247,12 @@ describe('presswork dev (server)', () => {
     }
   });
 
+  it('refuses a port that is taken, saying how to choose another', async () => {
+    await expect(startDevServer({ paths: [dir], cwd: dir, port: server.port })).rejects.toThrow(
+      `port ${server.port} on 127.0.0.1 is in use; pick another with --port N (0: any free port)`,
+    );
+  });
+
   it('closes cleanly: event streams end and its Chromium is gone', async () => {
     const stream = eventStream(`${server.url}_dev/events`);
     await stream.connected();
@@ -312,6 +318,35 @@ describe('presswork dev (command)', () => {
       second.kill('SIGINT');
       expect(await done).toBe(0);
       expect(log).toContain('SIGINT, closing');
+      await waitFor('Chromium to exit', () => chromium.every((pid) => !alive(pid)) || undefined, 10_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('on SIGTERM in the middle of a layout, still exits 0 and takes its Chromium with it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'presswork-dev-cli-'));
+    try {
+      writeFileSync(join(dir, 'good.md'), GOOD);
+      const child = spawn(process.execPath, [join(root, 'bin', 'presswork.js'), 'dev', 'good.md', '--port', '0'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      let log = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
+      const done = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      await waitFor('the server URL', () => /presswork dev: (http:\/\/\S+)/.exec(log)?.[1]);
+      // The moment its browser exists, the layout is under way.
+      const chromium = await waitFor('Chromium to start', () => {
+        const pids = spawnSync('ps', ['-o', 'pid=', '--ppid', String(child.pid)], { encoding: 'utf8' })
+          .stdout.split('\n')
+          .map((line) => Number(line.trim()))
+          .filter((pid) => pid > 0);
+        return pids.length > 0 ? pids : undefined;
+      });
+      const signalled = Date.now();
+      child.kill('SIGTERM');
+      expect(await done).toBe(0);
+      // Closing waits for no layout to finish (that could take minutes on a long article).
+      expect(Date.now() - signalled).toBeLessThan(30_000);
+      expect(log).toContain('SIGTERM, closing');
       await waitFor('Chromium to exit', () => chromium.every((pid) => !alive(pid)) || undefined, 10_000);
     } finally {
       rmSync(dir, { recursive: true, force: true });

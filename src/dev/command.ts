@@ -16,5 +16,8 @@ export async function runDev(paths: string[], flags: DevFlags, say: (line: strin
   });
   say(`presswork dev: ${signal}, closing`);
   await server.close();
+  // Everything is closed, but a Puppeteer call cut off by the browser's close can leave a timer behind
+  // (its newPage waits on a target that never comes); it must not keep the command alive.
+  setTimeout(() => process.exit(), 500).unref();
   return 0;
 }

@@ -77,20 +77,23 @@ function panel(entry: ArticleEntry, faults: Fault[]): Element {
   faults.forEach((fault, index) => byCheck.set(fault.check, [...(byCheck.get(fault.check) ?? []), { fault, index }]));
   const errors = entry.messages.filter((message) => message.severity === 'error');
   const notes = entry.messages.filter((message) => message.severity !== 'error');
+  // A <details> so the desk can fold the panel away from the page without any script.
   return h('aside.pw-dev-panel', { dataStatus: entry.status, dataChecksFailed: byCheck.size, role: 'complementary', ariaLabel: 'presswork preflight' }, [
-    h('p.pw-dev-nav', [h('a', { href: '/' }, '← all articles'), ' ', h('span.pw-dev-source', entry.source)]),
-    h('h2.pw-dev-status', statusLabel(entry)),
-    h('p.pw-dev-summary', summary(entry)),
-    ...[...byCheck].map(([check, items]) =>
-      h('section.pw-check', { dataCheck: check }, [
-        h('h3', `${check} (${items.length})`),
-        h(
-          'ol',
-          items.map(({ fault, index }) => h('li.pw-fault', { dataFault: index, dataCheck: check, tabIndex: 0 }, fault.message)),
-        ),
-      ]),
-    ),
-    ...(errors.length + notes.length > 0 ? [messageList([...errors, ...notes])] : []),
+    h('details', { open: true }, [
+      h('summary', h('h2.pw-dev-status', statusLabel(entry))),
+      h('p.pw-dev-nav', [h('a', { href: '/' }, '← all articles'), ' ', h('span.pw-dev-source', entry.source)]),
+      h('p.pw-dev-summary', summary(entry)),
+      ...[...byCheck].map(([check, items]) =>
+        h('section.pw-check', { dataCheck: check }, [
+          h('h3', `${check} (${items.length})`),
+          h(
+            'ol',
+            items.map(({ fault, index }) => h('li.pw-fault', { dataFault: index, dataCheck: check, tabIndex: 0 }, fault.message)),
+          ),
+        ]),
+      ),
+      ...(errors.length + notes.length > 0 ? [messageList([...errors, ...notes])] : []),
+    ]),
   ]);
 }
 

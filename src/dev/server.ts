@@ -245,7 +245,6 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   }
 
   const sources = await collectSources(options.paths, cwd);
-  for (const source of sources) schedule(source, 0);
 
   const watcher: FSWatcher = watch([...watchedPaths, join(cwd, CONFIG_FILE), firstTemplate.dir], {
     ignoreInitial: true,
@@ -353,6 +352,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     throw error;
   });
   const port = (server.address() as AddressInfo).port;
+  // Layouts start once the server listens: a server that cannot start launches no browser.
+  for (const source of sources) schedule(source, 0);
 
   let closing: Promise<void> | undefined;
   return {
@@ -380,9 +381,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
           server.close(() => done());
           server.closeAllConnections();
         });
-        // A layout in flight ends when its browser closes.
         if (ownSession) await session.close();
-        await worker?.catch(() => undefined);
+        // A layout in flight usually fails as its browser goes, but Puppeteer's newPage can wait forever
+        // on a browser closed under it: give it a moment, then leave it.
+        await Promise.race([worker?.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
         for (const state of articles.values()) state.markReady();
       })()),
   };
