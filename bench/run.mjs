@@ -32,6 +32,11 @@ const OUT = process.env.BENCH_OUT ?? join(root, 'bench', 'results', 'latest.json
 const GiB = 1024 ** 3;
 
 const log = (line) => process.stderr.write(`${line}\n`);
+/** Results so far, written after every section: a long run that is stopped still leaves its numbers. */
+const save = () => {
+  mkdirSync(dirname(OUT), { recursive: true });
+  writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);
+};
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -103,7 +108,10 @@ function sampledBuild(args, cwd) {
       buffer = lines.pop() ?? '';
       for (const line of lines) {
         const match = /^\[(\d+)\/(\d+)\]/.exec(line);
-        if (match) done = Number(match[1]);
+        if (match) {
+          done = Number(match[1]);
+          if (done % 50 === 0) log(`    … ${done}/${match[2]} articles after ${round((performance.now() - start) / 1000)} s, PSS now ${round(treePss(child.pid).bytes / 2 ** 20)} MiB`);
+        }
       }
     });
     const timer = setInterval(() => {
@@ -170,6 +178,8 @@ try {
     marginalPageMs: median(floorMarginal.marginalPageMs),
     runs: floorRuns,
   };
+  save();
+  log(`    floor ${round(results.floor.wallMs)} ms; warm page.pdf() ${round(results.floor.marginalPdfMs)} ms; warm new page ${round(results.floor.marginalPageMs)} ms`);
 
   // ---------------------------------------------------------------- (b) presswork cold + phases
   log('(b) presswork build of the seed, cold …');
@@ -180,11 +190,15 @@ try {
   const versionRuns = [];
   for (let rep = 0; rep < REPS; rep++) versionRuns.push(presswork(['--version'], project).ms);
   results.cold = { allFormatsMs: median(coldRuns), pdfOnlyMs: median(pdfOnlyRuns), nodeStartMs: median(versionRuns), runs: coldRuns, pdfOnlyRuns };
+  save();
+  log(`    cold all formats ${round(results.cold.allFormatsMs)} ms; pdf only ${round(results.cold.pdfOnlyMs)} ms; --version ${round(results.cold.nodeStartMs)} ms`);
 
   log('    phases …');
   const phaseRuns = [];
   for (let rep = 0; rep < REPS; rep++) phaseRuns.push(JSON.parse(timed(process.execPath, [join(root, 'bench', 'phases.mjs'), seed, project]).stdout));
   results.phases = Object.fromEntries(Object.keys(phaseRuns[0]).map((key) => [key, round(median(phaseRuns.map((run) => run[key])), 1)]));
+  save();
+  log(`    phases ${JSON.stringify(results.phases)}`);
 
   // ---------------------------------------------------------------- (c) warm marginal
   log('(c) warm marginal cost per article …');
@@ -202,6 +216,8 @@ try {
     rmSync(join(work, `m1-${concurrency}-0`), { recursive: true, force: true });
   }
   results.marginal = marginal;
+  save();
+  log(`    marginal ${JSON.stringify(marginal)}`);
 
   // ---------------------------------------------------------------- (d) the big batch
   log(`(d) ${BATCH}-article batch …`);
@@ -223,6 +239,10 @@ try {
       samples: run.samples.filter((_, index) => index % 5 === 0).map((sample) => ({ t: round(sample.t), done: sample.done, pssMiB: round(sample.pss / 2 ** 20) })),
     });
     if (rep < BATCH_REPS - 1) rmSync(out, { recursive: true, force: true });
+    results.batchRuns = batchRuns;
+    save();
+    const latest = batchRuns.at(-1);
+    log(`    batch ${round(latest.ms)} ms, ${latest.articlesPerSecond.toFixed(3)} articles/s, peak PSS ${round(latest.peakPssBytes / 2 ** 20)} MiB (first/last hundred ${round(latest.peakPssFirstHundredBytes / 2 ** 20)}/${round(latest.peakPssLastHundredBytes / 2 ** 20)} MiB)`);
   }
   // The unchanged batch again, into the last cold build's folder: everything comes from the cache.
   const warmOut = join(work, `big-out-${BATCH_REPS - 1}`);
@@ -232,6 +252,7 @@ try {
     if (!run.stderr.includes(`0 built, ${BATCH} cached`)) throw new Error(`the unchanged rebuild rebuilt something:\n${run.stderr.slice(-1000)}`);
     rebuildRuns.push(run.ms);
   }
+  log(`    unchanged rebuild ${round(median(rebuildRuns))} ms`);
   results.batch = {
     articles: BATCH,
     coldMs: median(batchRuns.map((run) => run.ms)),
@@ -309,6 +330,5 @@ process.stdout.write(
     .join('\n')}\n`,
 );
 process.stdout.write(`\nload average before/after: ${results.machine.loadAverage.before.join(' ')} / ${results.machine.loadAverage.after.join(' ')}\n`);
-mkdirSync(dirname(OUT), { recursive: true });
-writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);
+save();
 process.stdout.write(`wrote ${OUT}\n`);
