@@ -14,7 +14,7 @@
 // times (default 1: one cold 500-article build takes minutes). Prints a table
 // and the ratios; writes everything as JSON to BENCH_OUT (bench/results/latest.json).
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -29,6 +29,9 @@ const BATCH = Number(process.env.BENCH_BATCH ?? 500);
 const BATCH_REPS = Number(process.env.BENCH_BATCH_REPS ?? 1);
 const MARGINAL = Number(process.env.BENCH_MARGINAL ?? 6);
 const OUT = process.env.BENCH_OUT ?? join(root, 'bench', 'results', 'latest.json');
+// BENCH_SECTIONS=d runs only the batch, for instance; its numbers are merged into an existing BENCH_OUT.
+const SECTIONS = process.env.BENCH_SECTIONS ?? 'abcde';
+const want = (section) => SECTIONS.includes(section);
 const GiB = 1024 ** 3;
 
 const log = (line) => process.stderr.write(`${line}\n`);
@@ -145,12 +148,19 @@ function batchFolder(name, count) {
   return name;
 }
 
+const previousResults = SECTIONS !== 'abcde' && existsSync(OUT) ? JSON.parse(readFileSync(OUT, 'utf8')) : {};
 const results = {
+  ...previousResults,
   machine: { cpus: cpus().length, parallelism: availableParallelism(), model: cpus()[0]?.model, memoryGiB: round(totalmem() / GiB, 1), loadAverage: null },
   settings: { reps: REPS, batch: BATCH, batchReps: BATCH_REPS, marginalArticles: MARGINAL, concurrency: availableParallelism() },
   chromium: spawnSync(process.env.PUPPETEER_EXECUTABLE_PATH ?? '/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).stdout?.trim(),
 };
-const loadBefore = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
+const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
+const loadBefore = loadAverage();
+/** Other work on the machine skews every number: the load average is kept with each section. */
+const sectionLoad = (section, when) => {
+  results.load = { ...results.load, [`${section}-${when}`]: loadAverage() };
+};
 log(`presswork bench in ${work} (reps ${REPS}, batch ${BATCH}); load average ${loadBefore.join(' ')}`);
 
 try {
@@ -159,129 +169,150 @@ try {
   const html = join(work, 'html', seedSlug, `${seedSlug}.html`);
 
   // ---------------------------------------------------------------- (a) floor
-  log('(a) floor: bare Puppeteer …');
-  const floorRuns = [];
-  for (let rep = 0; rep < REPS; rep++) {
-    const run = timed(process.execPath, [join(root, 'bench', 'floor.mjs'), html, join(work, 'floor.pdf')]);
-    floorRuns.push({ wallMs: run.ms, ...JSON.parse(run.stdout) });
+  if (want('a')) {
+    sectionLoad('a', 'before');
+    log('(a) floor: bare Puppeteer …');
+    const floorRuns = [];
+    for (let rep = 0; rep < REPS; rep++) {
+      const run = timed(process.execPath, [join(root, 'bench', 'floor.mjs'), html, join(work, 'floor.pdf')]);
+      floorRuns.push({ wallMs: run.ms, ...JSON.parse(run.stdout) });
+    }
+    const floorMarginal = JSON.parse(
+      timed(process.execPath, [join(root, 'bench', 'floor.mjs'), html, join(work, 'floor.pdf'), '--marginal', String(Math.max(REPS, MARGINAL))]).stdout,
+    );
+    results.floor = {
+      wallMs: median(floorRuns.map((run) => run.wallMs)),
+      launchMs: median(floorRuns.map((run) => run.launchMs)),
+      gotoMs: median(floorRuns.map((run) => run.gotoMs)),
+      fontsMs: median(floorRuns.map((run) => run.fontsMs)),
+      pdfMs: median(floorRuns.map((run) => run.pdfMs)),
+      marginalPdfMs: median(floorMarginal.marginalPdfMs),
+      marginalPageMs: median(floorMarginal.marginalPageMs),
+      runs: floorRuns,
+    };
+    save();
+    log(`    floor ${round(results.floor.wallMs)} ms; warm page.pdf() ${round(results.floor.marginalPdfMs)} ms; warm new page ${round(results.floor.marginalPageMs)} ms`);
+    sectionLoad('a', 'after');
   }
-  const floorMarginal = JSON.parse(
-    timed(process.execPath, [join(root, 'bench', 'floor.mjs'), html, join(work, 'floor.pdf'), '--marginal', String(Math.max(REPS, MARGINAL))]).stdout,
-  );
-  results.floor = {
-    wallMs: median(floorRuns.map((run) => run.wallMs)),
-    launchMs: median(floorRuns.map((run) => run.launchMs)),
-    gotoMs: median(floorRuns.map((run) => run.gotoMs)),
-    fontsMs: median(floorRuns.map((run) => run.fontsMs)),
-    pdfMs: median(floorRuns.map((run) => run.pdfMs)),
-    marginalPdfMs: median(floorMarginal.marginalPdfMs),
-    marginalPageMs: median(floorMarginal.marginalPageMs),
-    runs: floorRuns,
-  };
-  save();
-  log(`    floor ${round(results.floor.wallMs)} ms; warm page.pdf() ${round(results.floor.marginalPdfMs)} ms; warm new page ${round(results.floor.marginalPageMs)} ms`);
 
   // ---------------------------------------------------------------- (b) presswork cold + phases
-  log('(b) presswork build of the seed, cold …');
-  const coldRuns = [];
-  for (let rep = 0; rep < REPS; rep++) coldRuns.push(presswork(['build', seed, '--out', join(work, `cold-${rep}`), '--no-cache'], project).ms);
-  const pdfOnlyRuns = [];
-  for (let rep = 0; rep < REPS; rep++) pdfOnlyRuns.push(presswork(['build', seed, '--out', join(work, `cold-pdf-${rep}`), '--format', 'pdf', '--no-cache'], project).ms);
-  const versionRuns = [];
-  for (let rep = 0; rep < REPS; rep++) versionRuns.push(presswork(['--version'], project).ms);
-  results.cold = { allFormatsMs: median(coldRuns), pdfOnlyMs: median(pdfOnlyRuns), nodeStartMs: median(versionRuns), runs: coldRuns, pdfOnlyRuns };
-  save();
-  log(`    cold all formats ${round(results.cold.allFormatsMs)} ms; pdf only ${round(results.cold.pdfOnlyMs)} ms; --version ${round(results.cold.nodeStartMs)} ms`);
+  if (want('b')) {
+    sectionLoad('b', 'before');
+    log('(b) presswork build of the seed, cold …');
+    const coldRuns = [];
+    for (let rep = 0; rep < REPS; rep++) coldRuns.push(presswork(['build', seed, '--out', join(work, `cold-${rep}`), '--no-cache'], project).ms);
+    const pdfOnlyRuns = [];
+    for (let rep = 0; rep < REPS; rep++) pdfOnlyRuns.push(presswork(['build', seed, '--out', join(work, `cold-pdf-${rep}`), '--format', 'pdf', '--no-cache'], project).ms);
+    const versionRuns = [];
+    for (let rep = 0; rep < REPS; rep++) versionRuns.push(presswork(['--version'], project).ms);
+    results.cold = { allFormatsMs: median(coldRuns), pdfOnlyMs: median(pdfOnlyRuns), nodeStartMs: median(versionRuns), runs: coldRuns, pdfOnlyRuns };
+    save();
+    log(`    cold all formats ${round(results.cold.allFormatsMs)} ms; pdf only ${round(results.cold.pdfOnlyMs)} ms; --version ${round(results.cold.nodeStartMs)} ms`);
 
-  log('    phases …');
-  const phaseRuns = [];
-  for (let rep = 0; rep < REPS; rep++) phaseRuns.push(JSON.parse(timed(process.execPath, [join(root, 'bench', 'phases.mjs'), seed, project]).stdout));
-  results.phases = Object.fromEntries(Object.keys(phaseRuns[0]).map((key) => [key, round(median(phaseRuns.map((run) => run[key])), 1)]));
-  save();
-  log(`    phases ${JSON.stringify(results.phases)}`);
+    log('    phases …');
+    const phaseRuns = [];
+    for (let rep = 0; rep < REPS; rep++) phaseRuns.push(JSON.parse(timed(process.execPath, [join(root, 'bench', 'phases.mjs'), seed, project]).stdout));
+    results.phases = Object.fromEntries(Object.keys(phaseRuns[0]).map((key) => [key, round(median(phaseRuns.map((run) => run[key])), 1)]));
+    save();
+    log(`    phases ${JSON.stringify(results.phases)}`);
+    sectionLoad('b', 'after');
+  }
 
   // ---------------------------------------------------------------- (c) warm marginal
-  log('(c) warm marginal cost per article …');
-  const one = batchFolder('one', 1);
-  const many = batchFolder('many', 1 + MARGINAL);
-  const marginal = {};
-  for (const concurrency of [availableParallelism(), 1]) {
-    const ones = [];
-    const manys = [];
-    for (let rep = 0; rep < REPS; rep++) {
-      ones.push(presswork(['build', one, '--out', join(work, `m1-${concurrency}-${rep}`), '--no-cache', '-j', String(concurrency)], project).ms);
-      manys.push(presswork(['build', many, '--out', join(work, `mn-${concurrency}-${rep}`), '--no-cache', '-j', String(concurrency)], project).ms);
+  if (want('c')) {
+    sectionLoad('c', 'before');
+    log('(c) warm marginal cost per article …');
+    const one = batchFolder('one', 1);
+    const many = batchFolder('many', 1 + MARGINAL);
+    const marginal = {};
+    for (const concurrency of [availableParallelism(), 1]) {
+      const ones = [];
+      const manys = [];
+      for (let rep = 0; rep < REPS; rep++) {
+        ones.push(presswork(['build', one, '--out', join(work, `m1-${concurrency}-${rep}`), '--no-cache', '-j', String(concurrency)], project).ms);
+        manys.push(presswork(['build', many, '--out', join(work, `mn-${concurrency}-${rep}`), '--no-cache', '-j', String(concurrency)], project).ms);
+      }
+      marginal[`j${concurrency}`] = { perArticleMs: (median(manys) - median(ones)) / MARGINAL, oneMs: median(ones), manyMs: median(manys), articles: 1 + MARGINAL };
+      rmSync(join(work, `m1-${concurrency}-0`), { recursive: true, force: true });
     }
-    marginal[`j${concurrency}`] = { perArticleMs: (median(manys) - median(ones)) / MARGINAL, oneMs: median(ones), manyMs: median(manys), articles: 1 + MARGINAL };
-    rmSync(join(work, `m1-${concurrency}-0`), { recursive: true, force: true });
+    results.marginal = marginal;
+    save();
+    log(`    marginal ${JSON.stringify(marginal)}`);
+    sectionLoad('c', 'after');
   }
-  results.marginal = marginal;
-  save();
-  log(`    marginal ${JSON.stringify(marginal)}`);
 
   // ---------------------------------------------------------------- (d) the big batch
-  log(`(d) ${BATCH}-article batch …`);
-  const big = batchFolder('big', BATCH);
-  const batchRuns = [];
-  for (let rep = 0; rep < BATCH_REPS; rep++) {
-    const out = join(work, `big-out-${rep}`);
-    const run = await sampledBuild(['build', big, '--out', out, '--no-cache'], project);
-    const peak = (samples) => samples.reduce((max, sample) => Math.max(max, sample.pss), 0);
-    const first = run.samples.filter((sample) => sample.done < Math.min(100, BATCH / 5));
-    const last = run.samples.filter((sample) => sample.done >= BATCH - Math.min(100, BATCH / 5));
-    batchRuns.push({
-      ms: run.ms,
-      articlesPerSecond: BATCH / (run.ms / 1000),
-      peakPssBytes: peak(run.samples),
-      peakPssFirstHundredBytes: peak(first),
-      peakPssLastHundredBytes: peak(last),
-      maxProcesses: run.samples.reduce((max, sample) => Math.max(max, sample.processes), 0),
-      samples: run.samples.filter((_, index) => index % 5 === 0).map((sample) => ({ t: round(sample.t), done: sample.done, pssMiB: round(sample.pss / 2 ** 20) })),
-    });
-    if (rep < BATCH_REPS - 1) rmSync(out, { recursive: true, force: true });
-    results.batchRuns = batchRuns;
-    save();
-    const latest = batchRuns.at(-1);
-    log(`    batch ${round(latest.ms)} ms, ${latest.articlesPerSecond.toFixed(3)} articles/s, peak PSS ${round(latest.peakPssBytes / 2 ** 20)} MiB (first/last hundred ${round(latest.peakPssFirstHundredBytes / 2 ** 20)}/${round(latest.peakPssLastHundredBytes / 2 ** 20)} MiB)`);
+  if (want('d')) {
+    sectionLoad('d', 'before');
+    log(`(d) ${BATCH}-article batch …`);
+    const big = batchFolder('big', BATCH);
+    const batchRuns = [];
+    for (let rep = 0; rep < BATCH_REPS; rep++) {
+      const out = join(work, `big-out-${rep}`);
+      const run = await sampledBuild(['build', big, '--out', out, '--no-cache'], project);
+      const peak = (samples) => samples.reduce((max, sample) => Math.max(max, sample.pss), 0);
+      const first = run.samples.filter((sample) => sample.done < Math.min(100, BATCH / 5));
+      const last = run.samples.filter((sample) => sample.done >= BATCH - Math.min(100, BATCH / 5));
+      batchRuns.push({
+        ms: run.ms,
+        articlesPerSecond: BATCH / (run.ms / 1000),
+        peakPssBytes: peak(run.samples),
+        peakPssFirstHundredBytes: peak(first),
+        peakPssLastHundredBytes: peak(last),
+        maxProcesses: run.samples.reduce((max, sample) => Math.max(max, sample.processes), 0),
+        samples: run.samples.filter((_, index) => index % 5 === 0).map((sample) => ({ t: round(sample.t), done: sample.done, pssMiB: round(sample.pss / 2 ** 20) })),
+      });
+      if (rep < BATCH_REPS - 1) rmSync(out, { recursive: true, force: true });
+      results.batchRuns = batchRuns;
+      save();
+      const latest = batchRuns.at(-1);
+      log(`    batch ${round(latest.ms)} ms, ${latest.articlesPerSecond.toFixed(3)} articles/s, peak PSS ${round(latest.peakPssBytes / 2 ** 20)} MiB (first/last hundred ${round(latest.peakPssFirstHundredBytes / 2 ** 20)}/${round(latest.peakPssLastHundredBytes / 2 ** 20)} MiB)`);
+    }
+    // The unchanged batch again, into the last cold build's folder: everything comes from the cache.
+    const warmOut = join(work, `big-out-${BATCH_REPS - 1}`);
+    const rebuildRuns = [];
+    for (let rep = 0; rep < REPS; rep++) {
+      const run = presswork(['build', big, '--out', warmOut], project);
+      if (!run.stderr.includes(`0 built, ${BATCH} cached`)) throw new Error(`the unchanged rebuild rebuilt something:\n${run.stderr.slice(-1000)}`);
+      rebuildRuns.push(run.ms);
+    }
+    log(`    unchanged rebuild ${round(median(rebuildRuns))} ms`);
+    results.batch = {
+      articles: BATCH,
+      coldMs: median(batchRuns.map((run) => run.ms)),
+      articlesPerSecond: median(batchRuns.map((run) => run.articlesPerSecond)),
+      peakPssBytes: median(batchRuns.map((run) => run.peakPssBytes)),
+      peakPssFirstHundredBytes: median(batchRuns.map((run) => run.peakPssFirstHundredBytes)),
+      peakPssLastHundredBytes: median(batchRuns.map((run) => run.peakPssLastHundredBytes)),
+      unchangedRebuildMs: median(rebuildRuns),
+      runs: batchRuns,
+      rebuildRuns,
+    };
+    sectionLoad('d', 'after');
   }
-  // The unchanged batch again, into the last cold build's folder: everything comes from the cache.
-  const warmOut = join(work, `big-out-${BATCH_REPS - 1}`);
-  const rebuildRuns = [];
-  for (let rep = 0; rep < REPS; rep++) {
-    const run = presswork(['build', big, '--out', warmOut], project);
-    if (!run.stderr.includes(`0 built, ${BATCH} cached`)) throw new Error(`the unchanged rebuild rebuilt something:\n${run.stderr.slice(-1000)}`);
-    rebuildRuns.push(run.ms);
-  }
-  log(`    unchanged rebuild ${round(median(rebuildRuns))} ms`);
-  results.batch = {
-    articles: BATCH,
-    coldMs: median(batchRuns.map((run) => run.ms)),
-    articlesPerSecond: median(batchRuns.map((run) => run.articlesPerSecond)),
-    peakPssBytes: median(batchRuns.map((run) => run.peakPssBytes)),
-    peakPssFirstHundredBytes: median(batchRuns.map((run) => run.peakPssFirstHundredBytes)),
-    peakPssLastHundredBytes: median(batchRuns.map((run) => run.peakPssLastHundredBytes)),
-    unchangedRebuildMs: median(rebuildRuns),
-    runs: batchRuns,
-    rebuildRuns,
-  };
 
   // ---------------------------------------------------------------- (e) peers
-  log('(e) peers …');
-  results.peers = {};
-  const which = (name) => spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim();
-  for (const [name, args] of [
-    ['pagedjs-cli', (out) => [html, '-o', out]],
-    ['vivliostyle', (out) => ['build', html, '-o', out]],
-  ]) {
-    const path = which(name);
-    if (!path) {
-      results.peers[name] = { installed: false };
-      continue;
+  if (want('e')) {
+    sectionLoad('e', 'before');
+    log('(e) peers …');
+    results.peers = {};
+    const which = (name) => spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim();
+    for (const [name, args] of [
+      ['pagedjs-cli', (out) => [html, '-o', out]],
+      ['vivliostyle', (out) => ['build', html, '-o', out]],
+    ]) {
+      const path = which(name);
+      if (!path) {
+        results.peers[name] = { installed: false };
+        continue;
+      }
+      const runs = [];
+      for (let rep = 0; rep < REPS; rep++) runs.push(timed(path, args(join(work, `${name}.pdf`)), { cwd: dirname(html) }).ms);
+      results.peers[name] = { installed: true, path, ms: median(runs), runs };
     }
-    const runs = [];
-    for (let rep = 0; rep < REPS; rep++) runs.push(timed(path, args(join(work, `${name}.pdf`)), { cwd: dirname(html) }).ms);
-    results.peers[name] = { installed: true, path, ms: median(runs), runs };
+    sectionLoad('e', 'after');
   }
+
 } finally {
   results.machine.loadAverage = { before: loadBefore, after: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number) };
   if (!process.env.BENCH_KEEP) rmSync(work, { recursive: true, force: true });
@@ -289,46 +320,74 @@ try {
 
 // ---------------------------------------------------------------- report
 
-const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const s = (ms) => (ms === undefined ? '–' : `${(ms / 1000).toFixed(2)} s`);
 const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const ratio = (a, b) => round(a / b, 2);
 const { floor, cold, marginal, batch, phases, peers } = results;
 const j = `j${availableParallelism()}`;
-results.ratios = {
-  coldVsFloor: ratio(cold.allFormatsMs, floor.wallMs),
-  coldPdfOnlyVsFloor: ratio(cold.pdfOnlyMs, floor.wallMs),
-  marginalVsFloorPdf: ratio(marginal[j].perArticleMs, floor.marginalPdfMs),
-  marginalSerialVsFloorPdf: ratio(marginal.j1.perArticleMs, floor.marginalPdfMs),
-  marginalSerialVsFloorPage: ratio(marginal.j1.perArticleMs, floor.marginalPageMs),
-  unchangedRebuildVsCold: ratio(batch.unchangedRebuildMs, batch.coldMs),
-  pssLastVsFirstHundred: ratio(batch.peakPssLastHundredBytes, batch.peakPssFirstHundredBytes),
-};
-const rows = [
-  ['(a) floor: bare Puppeteer launch + goto + page.pdf()', s(floor.wallMs), `launch ${s(floor.launchMs)}, goto ${s(floor.gotoMs)}, fonts ${s(floor.fontsMs)}, pdf ${s(floor.pdfMs)}`],
-  ['(a) floor: warm page.pdf() of the loaded page', s(floor.marginalPdfMs), ''],
-  ['(a) floor: warm new page + goto + fonts + pdf', s(floor.marginalPageMs), ''],
-  ['(b) presswork build seed, cold, pdf+epub+png+html', s(cold.allFormatsMs), `× floor ${results.ratios.coldVsFloor} (target ≤ 1.5)`],
-  ['(b) presswork build seed, cold, pdf only', s(cold.pdfOnlyMs), `× floor ${results.ratios.coldPdfOnlyVsFloor}`],
-  ['    node start + CLI (presswork --version)', s(cold.nodeStartMs), ''],
-  [`(c) warm marginal per article, -j ${availableParallelism()}`, s(marginal[j].perArticleMs), `× floor page.pdf() ${results.ratios.marginalVsFloorPdf} (target ≤ 1.5)`],
-  ['(c) warm marginal per article, -j 1', s(marginal.j1.perArticleMs), `× floor page.pdf() ${results.ratios.marginalSerialVsFloorPdf}, × floor new page ${results.ratios.marginalSerialVsFloorPage}`],
-  [`(d) ${batch.articles}-article batch, cold`, s(batch.coldMs), `${batch.articlesPerSecond.toFixed(2)} articles/s`],
-  ['(d) peak PSS of the process tree', mib(batch.peakPssBytes), `${(batch.peakPssBytes / GiB).toFixed(2)} GiB (target ≤ 1.2 GiB)`],
-  ['(d) peak PSS, first vs last hundred', `${mib(batch.peakPssFirstHundredBytes)} / ${mib(batch.peakPssLastHundredBytes)}`, `× ${results.ratios.pssLastVsFirstHundred}`],
-  ['(d) unchanged rebuild (all cached)', s(batch.unchangedRebuildMs), `${(results.ratios.unchangedRebuildVsCold * 100).toFixed(1)} % of cold (target ≤ 5 %)`],
-  ...Object.entries(peers).map(([name, peer]) => [`(e) ${name}`, peer.installed ? s(peer.ms) : 'not installed', peer.installed ? `× presswork cold ${ratio(peer.ms, cold.allFormatsMs)}` : 'skipped (install it globally to compare)']),
-];
+const ratios = {};
+if (cold && floor) Object.assign(ratios, { coldVsFloor: ratio(cold.allFormatsMs, floor.wallMs), coldPdfOnlyVsFloor: ratio(cold.pdfOnlyMs, floor.wallMs) });
+if (marginal && floor) {
+  Object.assign(ratios, {
+    marginalVsFloorPdf: ratio(marginal[j].perArticleMs, floor.marginalPdfMs),
+    marginalVsFloorPage: ratio(marginal[j].perArticleMs, floor.marginalPageMs),
+    marginalSerialVsFloorPdf: ratio(marginal.j1.perArticleMs, floor.marginalPdfMs),
+    marginalSerialVsFloorPage: ratio(marginal.j1.perArticleMs, floor.marginalPageMs),
+  });
+}
+if (batch) {
+  Object.assign(ratios, {
+    unchangedRebuildVsCold: ratio(batch.unchangedRebuildMs, batch.coldMs),
+    pssLastVsFirstHundred: ratio(batch.peakPssLastHundredBytes, batch.peakPssFirstHundredBytes),
+  });
+}
+results.ratios = ratios;
+const rows = [];
+if (floor) {
+  rows.push(
+    ['(a) floor: bare Puppeteer launch + goto + page.pdf()', s(floor.wallMs), `launch ${s(floor.launchMs)}, goto ${s(floor.gotoMs)}, fonts ${s(floor.fontsMs)}, pdf ${s(floor.pdfMs)}`],
+    ['(a) floor: warm page.pdf() of the loaded page', s(floor.marginalPdfMs), ''],
+    ['(a) floor: warm new page + goto + fonts + pdf', s(floor.marginalPageMs), ''],
+  );
+}
+if (cold) {
+  rows.push(
+    ['(b) presswork build seed, cold, pdf+epub+png+html', s(cold.allFormatsMs), `× floor ${ratios.coldVsFloor} (target ≤ 1.5)`],
+    ['(b) presswork build seed, cold, pdf only', s(cold.pdfOnlyMs), `× floor ${ratios.coldPdfOnlyVsFloor}`],
+    ['    node start + CLI (presswork --version)', s(cold.nodeStartMs), ''],
+  );
+}
+if (marginal) {
+  rows.push(
+    [`(c) warm marginal per article, -j ${availableParallelism()}`, s(marginal[j].perArticleMs), `× floor page.pdf() ${ratios.marginalVsFloorPdf} (target ≤ 1.5), × floor new page ${ratios.marginalVsFloorPage}`],
+    ['(c) warm marginal per article, -j 1', s(marginal.j1.perArticleMs), `× floor page.pdf() ${ratios.marginalSerialVsFloorPdf}, × floor new page ${ratios.marginalSerialVsFloorPage}`],
+  );
+}
+if (batch) {
+  rows.push(
+    [`(d) ${batch.articles}-article batch, cold`, s(batch.coldMs), `${batch.articlesPerSecond.toFixed(3)} articles/s`],
+    ['(d) peak PSS of the process tree', mib(batch.peakPssBytes), `${(batch.peakPssBytes / GiB).toFixed(2)} GiB (target ≤ 1.2 GiB)`],
+    ['(d) peak PSS, first vs last hundred', `${mib(batch.peakPssFirstHundredBytes)} / ${mib(batch.peakPssLastHundredBytes)}`, `× ${ratios.pssLastVsFirstHundred}`],
+    ['(d) unchanged rebuild (all cached)', s(batch.unchangedRebuildMs), `${(ratios.unchangedRebuildVsCold * 100).toFixed(1)} % of cold (target ≤ 5 %)`],
+  );
+}
+for (const [name, peer] of Object.entries(peers ?? {})) {
+  rows.push([`(e) ${name}`, peer.installed ? s(peer.ms) : 'not installed', peer.installed && cold ? `× presswork cold ${ratio(peer.ms, cold.allFormatsMs)}` : 'skipped: not installed (npm i -g it to compare)']);
+}
 const width = Math.max(...rows.map((row) => row[0].length));
 const valueWidth = Math.max(...rows.map((row) => row[1].length));
 process.stdout.write(`\npresswork bench — ${results.machine.cpus} CPUs (${results.machine.model}), ${results.chromium}, medians of ${REPS}\n\n`);
 for (const [label, value, note] of rows) process.stdout.write(`${label.padEnd(width)}  ${value.padStart(valueWidth)}  ${note}\n`);
-process.stdout.write(`\none article, phase by phase (ms, median of ${REPS}; copyfit ${phases.copyfitIterations} iterations, ${phases.requests} requests):\n`);
-process.stdout.write(
-  `${Object.entries(phases)
-    .filter(([key]) => !['copyfitIterations', 'requests'].includes(key))
-    .map(([key, value]) => `  ${key.padEnd(20)} ${String(round(value)).padStart(7)}`)
-    .join('\n')}\n`,
-);
+if (phases) {
+  process.stdout.write(`\none article, phase by phase (ms, median of ${REPS}; copyfit ${phases.copyfitIterations} iterations, ${phases.requests} requests):\n`);
+  process.stdout.write(
+    `${Object.entries(phases)
+      .filter(([key]) => !['copyfitIterations', 'requests'].includes(key))
+      .map(([key, value]) => `  ${key.padEnd(20)} ${String(round(value)).padStart(7)}`)
+      .join('\n')}\n`,
+  );
+}
+process.stdout.write(`load averages by section: ${Object.entries(results.load ?? {}).map(([key, value]) => `${key} ${value.join(' ')}`).join('; ')}\n`);
 process.stdout.write(`\nload average before/after: ${results.machine.loadAverage.before.join(' ')} / ${results.machine.loadAverage.after.join(' ')}\n`);
 save();
 process.stdout.write(`wrote ${OUT}\n`);

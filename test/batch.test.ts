@@ -133,6 +133,15 @@ describe('a batch with bad articles', () => {
     const manifest = manifestSchema.parse(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')));
     expect(manifest.articles.map((article) => article.slug)).toEqual(['beta']);
   });
+
+  it('keeps the last good outputs of an article whose front matter broke', () => {
+    const beta = join(project, 'batch', 'beta.md');
+    writeFileSync(beta, readFileSync(beta, 'utf8').replace('headline:', 'headlin:'));
+    const broken = presswork(['build', 'batch', '--out', 'out', '--format', 'pdf,html', '--json'], project);
+    expect(broken.status).toBe(1);
+    expect(existsSync(join(out, 'beta', 'beta.pdf'))).toBe(true);
+    expect(broken.stderr).not.toContain('removed beta/');
+  });
 });
 
 describe('--shard i/n', () => {

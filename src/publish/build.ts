@@ -130,7 +130,8 @@ export async function build(options: BuildOptions): Promise<BuildReport> {
   const loadLimit = pLimit(16);
   const loaded = await Promise.all(sources.map((source) => loadLimit(() => load(source, config))));
   markDuplicateSlugs(loaded, options.cwd);
-  const share = options.shard ? loaded.filter((entry) => inShard(displayPath(options.cwd, entry.source), options.shard as Shard)) : loaded;
+  const shard = options.shard;
+  const share = shard ? loaded.filter((entry) => inShard(displayPath(options.cwd, entry.source), shard)) : loaded;
 
   const manifestPath = join(options.outDir, 'manifest.json');
   // Keys are recorded on every build that writes; --no-cache only stops their reuse.
@@ -226,9 +227,11 @@ function markDuplicateSlugs(loaded: Loaded[], cwd: string): void {
 async function removeStaleOutputs(previous: ManifestArticle[], loaded: Loaded[], options: BuildOptions): Promise<string[]> {
   const slugs = new Set(loaded.flatMap((entry) => (entry.article ? [entry.article.slug] : [])));
   const sources = new Set(loaded.map((entry) => displayPath(options.cwd, entry.source)));
+  // An article whose front matter broke still exists: its last good outputs stay until it is fixed or deleted.
+  const unreadable = new Set(loaded.flatMap((entry) => (entry.article ? [] : [displayPath(options.cwd, entry.source)])));
   const removed: string[] = [];
   for (const article of previous) {
-    if (slugs.has(article.slug) || !isPlainSlug(article.slug)) continue;
+    if (slugs.has(article.slug) || unreadable.has(article.source) || !isPlainSlug(article.slug)) continue;
     const source = resolve(options.cwd, article.source);
     if (!sources.has(article.source) && existsSync(source)) continue; // still there, just not part of this build
     await rm(join(options.outDir, article.slug), { recursive: true, force: true });
