@@ -5,6 +5,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { reporter } from 'vfile-reporter';
 import type { ArticleReport, BuildReport } from './index.js';
 import { writeAtomic } from './publish/atomic.js';
+import { DEFAULT_REMOTE_IMAGES } from './print/request-guard.js';
 import { FORMATS, type Format } from './publish/formats.js';
 import { createProgress } from './publish/progress.js';
 import { parseShard, type Shard } from './publish/shard.js';
@@ -45,6 +46,7 @@ interface BuildFlags {
   json?: boolean;
   strict?: boolean;
   articleTimeout?: number;
+  allowRemote?: boolean;
 }
 
 function parsePort(value: string): number {
@@ -107,6 +109,7 @@ async function runBuild(
       cache: options.cache,
       shard: options.shard,
       browserWSEndpoint: options.browserWs,
+      ...(options.allowRemote ? { remoteImages: DEFAULT_REMOTE_IMAGES } : {}),
     });
   } finally {
     progress.stop();
@@ -163,6 +166,7 @@ export function createProgram(setExitCode: (code: number) => void): Command {
     .option('--shard <i/n>', 'build only share i of n (for parallel CI jobs; join with `presswork manifest merge`)', parseShardOption)
     .option('--browser-ws <url>', "print on a running Chrome at this DevTools WebSocket URL instead of launching one")
     .option('--junit <file>', 'also write the build and preflight results as JUnit XML')
+    .option('--allow-remote', 'fetch remote (http/https) images, each within 10 s and 20 MB; without it they are blocked')
     .action(async (paths: string[], options: BuildFlags & BatchOptions) => {
       setExitCode(await runBuild(paths, options, true));
     });

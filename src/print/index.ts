@@ -3,12 +3,14 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { HTTPRequest, Page } from 'puppeteer';
+import type { Page } from 'puppeteer';
 import type { PageDocument } from '../layout/index.js';
 import type { BrowserSession } from './browser-session.js';
 import { fitBody, type FitResult } from './copyfit.js';
 import type { PrintedLine } from './kinsoku.js';
+import { hideBrokenImages, measureImages, type PrintedImage } from './images.js';
 import { readLines } from './lines.js';
+import { guardRequests, type BlockedRequest, type RemoteImages } from './request-guard.js';
 import { finishPdf, type PdfMetadata } from './pdf-metadata.js';
 
 export { findBrowser, launchBrowser, BrowserNotFoundError } from './browser.js';
@@ -17,6 +19,8 @@ export type { FitResult } from './copyfit.js';
 export type { PdfMetadata } from './pdf-metadata.js';
 export { preflight, type Check, type Preflight } from './preflight.js';
 export type { PrintedLine } from './kinsoku.js';
+export { MIN_PPI, type PrintedImage } from './images.js';
+export { DEFAULT_REMOTE_IMAGES, type BlockedRequest, type RemoteImages } from './request-guard.js';
 
 export interface PrintOptions {
   /** Folder the page HTML is written to and loaded from. */
@@ -30,6 +34,8 @@ export interface PrintOptions {
   render?: boolean;
   /** Time limit for laying out and printing the page, in ms. */
   timeoutMs?: number;
+  /** Fetch remote images within these limits (`--allow-remote`); absent: block them. */
+  remoteImages?: RemoteImages;
   /** The browser crashed while this page was open; it is printed once more on a new browser. */
   onRetry?: (error: Error) => void;
 }
@@ -56,8 +62,10 @@ export interface PrintResult {
   lines: PrintedLine[];
   /** Every character the page shows, for the glyph check. */
   text: string;
-  /** Requests the page tried to make outside its roots (blocked). */
-  blocked: string[];
+  /** Every image of the page, measured as printed, for the ppi check. */
+  images: PrintedImage[];
+  /** Requests the page tried to make outside its roots (blocked), each with the reason. */
+  blocked: BlockedRequest[];
 }
 
 const MM_TO_PX = 96 / 25.4;
@@ -69,8 +77,8 @@ export async function printPage(session: BrowserSession, doc: PageDocument, opti
 }
 
 async function printOn(page: Page, htmlPath: string, doc: PageDocument, options: PrintOptions): Promise<PrintResult> {
-  const blocked: string[] = [];
-  await guardRequests(page, [options.workDir, ...options.allowedRoots], blocked);
+  const blocked: BlockedRequest[] = [];
+  await guardRequests(page, { roots: [options.workDir, ...options.allowedRoots], remoteImages: options.remoteImages }, blocked);
   await page.emulateMediaType('print');
   await page.setViewport({
     width: Math.ceil(doc.geometry.width * MM_TO_PX),
@@ -79,36 +87,23 @@ async function printOn(page: Page, htmlPath: string, doc: PageDocument, options:
   });
   await page.goto(pathToFileURL(htmlPath).href, { waitUntil: 'load' });
   await page.evaluate(() => document.fonts.ready.then(() => undefined));
+  await hideBrokenImages(page);
 
   const fit = await fitBody(page, doc.geometry.bodySize);
   // Fonts for any glyph first used at the chosen size must be in before printing.
   await page.evaluate(() => document.fonts.ready.then(() => undefined));
   const lines = await readLines(page);
   const text = await page.evaluate(() => document.body.innerText);
+  const images = await measureImages(page);
 
   if (options.render === false) {
     const pages = await page.$$eval('.page', (elements) => elements.length);
-    return { pdf: new Uint8Array(), png: new Uint8Array(), pages, pageStarts: [], fit, lines, text, blocked };
+    return { pdf: new Uint8Array(), png: new Uint8Array(), pages, pageStarts: [], fit, lines, text, images, blocked };
   }
   const raw = await page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: true });
   const { pdf, pages } = await finishPdf(raw, options.metadata);
   const png = await previewPng(page);
-  return { pdf, png, pages, pageStarts: [], fit, lines, text, blocked };
-}
-
-/** Only file:// URLs under the allowed roots (and data: URLs) load; everything else is blocked and recorded. */
-async function guardRequests(page: Page, roots: string[], blocked: string[]): Promise<void> {
-  const allowed = roots.map((root) => pathToFileURL(root).href.replace(/\/?$/, '/'));
-  await page.setRequestInterception(true);
-  page.on('request', (request: HTTPRequest) => {
-    const url = request.url();
-    if (url.startsWith('data:') || allowed.some((root) => url.startsWith(root))) {
-      void request.continue();
-    } else {
-      blocked.push(url);
-      void request.abort('accessdenied');
-    }
-  });
+  return { pdf, png, pages, pageStarts: [], fit, lines, text, images, blocked };
 }
 
 async function previewPng(page: Page): Promise<Uint8Array> {

@@ -3,6 +3,7 @@
 // page and from the fonts' cmaps; pure, so every check can be tested alone.
 import { undrawable, type LoadedFont } from '../layout/fonts.js';
 import type { FitResult } from './copyfit.js';
+import { imageFaults, type PrintedImage } from './images.js';
 import { isOrphanLine, kinsokuViolations, type PrintedLine } from './kinsoku.js';
 
 export interface Check {
@@ -23,6 +24,8 @@ export interface Preflight {
   kinsoku: Check;
   orphanLines: Check;
   missingGlyphs: Check;
+  /** Images that did not load or print under 200 ppi. */
+  images: Check;
 }
 
 export interface PreflightInput {
@@ -32,6 +35,8 @@ export interface PreflightInput {
   /** Every character the page prints. */
   text: string;
   fonts: LoadedFont[];
+  /** The page's images as printed; none when absent. */
+  images?: PrintedImage[];
 }
 
 function check(items: string[]): Check {
@@ -42,7 +47,7 @@ export function codePointLabel(char: string): string {
   return `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
-export function preflight({ pages, fit, lines, text, fonts }: PreflightInput): Preflight {
+export function preflight({ pages, fit, lines, text, fonts, images = [] }: PreflightInput): Preflight {
   const overflow = check(fit.overflows ? ['the body overflows its columns on page 1: text would be cut'] : []);
   const kinsoku = check(
     kinsokuViolations(lines).map(
@@ -51,8 +56,9 @@ export function preflight({ pages, fit, lines, text, fonts }: PreflightInput): P
   );
   const orphanLines = check(lines.filter(isOrphanLine).map((line) => `paragraph ${line.block + 1} ends on a line of its own: ${line.text}`));
   const missingGlyphs = check(undrawable(fonts, text).map((char) => `${char} ${codePointLabel(char)}`));
+  const imageCheck = check(imageFaults(images));
   return {
-    ok: overflow.ok && kinsoku.ok && orphanLines.ok && missingGlyphs.ok,
+    ok: overflow.ok && kinsoku.ok && orphanLines.ok && missingGlyphs.ok && imageCheck.ok,
     pages,
     fill: Math.round(fit.fill * 1000) / 1000,
     bodySize: fit.bodySize,
@@ -62,5 +68,6 @@ export function preflight({ pages, fit, lines, text, fonts }: PreflightInput): P
     kinsoku,
     orphanLines,
     missingGlyphs,
+    images: imageCheck,
   };
 }

@@ -12,7 +12,8 @@ import { loadArticle, loadConfig, slugFromPath, type Article } from '../content/
 import { deckSummary, type ProjectConfig } from '../content/schema.js';
 import { buildEpub } from '../epub/index.js';
 import { loadTemplate, relativeUrl, renderPage, type Template } from '../layout/index.js';
-import { BrowserCrashError, BrowserSession, PageTimeoutError, preflight, printPage, type Preflight } from '../print/index.js';
+import { preparePhotos, withPreparedPhotos } from '../layout/photos.js';
+import { BrowserCrashError, BrowserSession, PageTimeoutError, preflight, printPage, type Preflight, type RemoteImages } from '../print/index.js';
 import { createArticleProcessor, transformArticle, type ArticleProcessor } from '../transform/index.js';
 import { PRESSWORK_VERSION } from '../version.js';
 import { writeAtomic } from './atomic.js';
@@ -89,6 +90,8 @@ export interface BuildOptions {
   session?: BrowserSession;
   /** Time limit per article for layout and printing, in ms (default 180 s). */
   articleTimeoutMs?: number;
+  /** Fetch remote images within these limits (`--allow-remote`); default: block them. */
+  remoteImages?: RemoteImages;
 }
 
 export const DEFAULT_ARTICLE_TIMEOUT_MS = 180_000;
@@ -291,7 +294,9 @@ async function buildOne(entry: Loaded, context: BuildContext): Promise<ArticleRe
   const workDir = await mkdtemp(join(tmpdir(), 'presswork-'));
   try {
     const tree = await transformArticle(context.processor, file);
-    const doc = renderPage(article, tree, context.template);
+    // Photos checked first: a missing one becomes an empty frame, a huge one a scaled copy in the work folder.
+    const photos = await preparePhotos(article.frontMatter.photos ?? [], file, workDir);
+    const doc = renderPage(article, withPreparedPhotos(tree, photos, 'print'), context.template);
     const wants = (format: Format) => options.write && options.formats.includes(format);
     // The copyfit happens in the browser: the page HTML needs it as much as the PDF does.
     const needsBrowser = !options.write || wants('pdf') || wants('png') || wants('html');
@@ -302,6 +307,7 @@ async function buildOne(entry: Loaded, context: BuildContext): Promise<ArticleRe
           metadata: pdfMetadata(article, context.sourceDateEpoch),
           render: wants('pdf') || wants('png'),
           timeoutMs: options.articleTimeoutMs ?? DEFAULT_ARTICLE_TIMEOUT_MS,
+          remoteImages: options.remoteImages,
           onRetry: (error) =>
             file.info(`the browser crashed while printing this article (${error.message}); it was restarted and the article printed again`, {
               ruleId: 'browser-restart',
@@ -309,8 +315,8 @@ async function buildOne(entry: Loaded, context: BuildContext): Promise<ArticleRe
             }),
         })
       : undefined;
-    for (const url of printed?.blocked ?? []) {
-      file.message(`the page tried to load ${url}; only files under the content, template and font folders are loaded`, {
+    for (const { url, reason } of printed?.blocked ?? []) {
+      file.message(`not loaded: ${url.length > 120 ? `${url.slice(0, 120)}…` : url} — ${reason}`, {
         ruleId: 'blocked-request',
         source: 'presswork',
       });
@@ -332,7 +338,7 @@ async function buildOne(entry: Loaded, context: BuildContext): Promise<ArticleRe
       if (wants('png') && printed) payloads.push(['png', printed.png]);
       if (wants('html')) {
         // The page as printed: at the body size the copyfit chose.
-        const { html } = renderPage(article, tree, context.template, {
+        const { html } = renderPage(article, withPreparedPhotos(tree, photos, 'original'), context.template, {
           bodySize: printed?.fit.bodySize,
           assetUrl: relativeUrl(join(options.outDir, article.slug)),
         });

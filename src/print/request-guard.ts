@@ -1,0 +1,135 @@
+// What the print page may load: files under its roots (work folder, template,
+// fonts, the article's folder) and data: URLs. Everything else is blocked and
+// recorded with the reason: remote URLs (unless remote images are allowed,
+// then fetched here with a time and size limit), paths that climb out of the
+// roots with `../` or name an absolute place elsewhere, symlinks that lead out.
+import { realpath } from 'node:fs/promises';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { HTTPRequest, Page } from 'puppeteer';
+
+export interface BlockedRequest {
+  url: string;
+  /** Why, in a sentence the author can act on. */
+  reason: string;
+}
+
+export interface RemoteImages {
+  /** Give up on a remote image after this long (ms). */
+  timeoutMs: number;
+  /** Refuse a remote image larger than this (bytes). */
+  maxBytes: number;
+}
+
+export const DEFAULT_REMOTE_IMAGES: RemoteImages = { timeoutMs: 10_000, maxBytes: 20 * 1024 * 1024 };
+
+export interface GuardOptions {
+  roots: string[];
+  /** Fetch remote images (http/https) within these limits; absent: block them. */
+  remoteImages?: RemoteImages;
+}
+
+/** Starts intercepting the page's requests; `blocked` collects what was refused. */
+export async function guardRequests(page: Page, options: GuardOptions, blocked: BlockedRequest[]): Promise<void> {
+  const roots = await Promise.all(options.roots.map(async (root) => realpath(root).catch(() => resolve(root))));
+  await page.setRequestInterception(true);
+  page.on('request', (request: HTTPRequest) => {
+    void decide(request, roots, options.remoteImages).then(
+      async (verdict) => {
+        if (verdict.kind === 'allow') return request.continue();
+        if (verdict.kind === 'respond') return request.respond(verdict.response);
+        blocked.push({ url: request.url(), reason: verdict.reason });
+        return request.abort('accessdenied');
+      },
+      // A request the page no longer wants (page closed mid-way) cannot be answered: nothing to do.
+      () => undefined,
+    ).catch(() => undefined);
+  });
+}
+
+type Verdict =
+  | { kind: 'allow' }
+  | { kind: 'block'; reason: string }
+  | { kind: 'respond'; response: { status: number; contentType: string; body: Uint8Array } };
+
+async function decide(request: HTTPRequest, roots: string[], remote: RemoteImages | undefined): Promise<Verdict> {
+  const url = request.url();
+  if (url.startsWith('data:')) return { kind: 'allow' };
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
+  if (scheme === 'file') return (await insideRoots(url, roots)) ? { kind: 'allow' } : { kind: 'block', reason: outsideReason(url) };
+  if (scheme === 'http' || scheme === 'https') {
+    if (!remote) {
+      return {
+        kind: 'block',
+        reason: 'it is on the network and the print page loads nothing from the network; put the photo in the article’s folder, or pass --allow-remote to fetch remote images',
+      };
+    }
+    if (request.resourceType() !== 'image') return { kind: 'block', reason: 'only images may be fetched from the network (--allow-remote), and this is not one' };
+    return fetchImage(url, remote);
+  }
+  return { kind: 'block', reason: `the print page does not load ${scheme ?? 'such'} URLs` };
+}
+
+async function insideRoots(url: string, roots: string[]): Promise<boolean> {
+  let path: string;
+  try {
+    path = fileURLToPath(url);
+  } catch {
+    return false;
+  }
+  // Symlinks are followed first: a link inside the content folder must not lead out of it.
+  const real = await realpath(path).catch(() => resolve(path));
+  return roots.some((root) => {
+    const inside = relative(root, real);
+    return inside === '' || (!inside.startsWith('..') && !isAbsolute(inside));
+  });
+}
+
+function outsideReason(url: string): string {
+  let path = url;
+  try {
+    path = fileURLToPath(url);
+  } catch {
+    // keep the URL
+  }
+  return `${path} is outside the article’s folder and the template and font folders, and the print page reads nothing else; put the file in the article’s folder (no \`../\` or absolute paths)`;
+}
+
+async function fetchImage(url: string, limits: RemoteImages): Promise<Verdict> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(limits.timeoutMs), redirect: 'follow' });
+    const type = response.headers.get('content-type') ?? '';
+    if (!response.ok) return { kind: 'block', reason: `the server answered ${response.status}; check the photo’s URL` };
+    if (!type.startsWith('image/')) return { kind: 'block', reason: `the server sent ${type || 'something'} rather than an image` };
+    const declared = Number(response.headers.get('content-length') ?? 0);
+    if (declared > limits.maxBytes) {
+      await response.body?.cancel();
+      return { kind: 'block', reason: tooLarge(declared, limits) };
+    }
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const reader = response.body?.getReader();
+    for (let part = await reader?.read(); part && !part.done; part = await reader?.read()) {
+      size += part.value.byteLength;
+      if (size > limits.maxBytes) {
+        await reader?.cancel();
+        return { kind: 'block', reason: tooLarge(size, limits, true) };
+      }
+      chunks.push(part.value);
+    }
+    return { kind: 'respond', response: { status: 200, contentType: type, body: Buffer.concat(chunks) } };
+  } catch (error) {
+    const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+    return {
+      kind: 'block',
+      reason: timedOut
+        ? `it did not arrive within ${limits.timeoutMs / 1000} s; download the photo into the article’s folder`
+        : `it could not be fetched (${error instanceof Error ? error.message : String(error)}); download the photo into the article’s folder`,
+    };
+  }
+}
+
+function tooLarge(bytes: number, limits: RemoteImages, partial = false): string {
+  const mb = (value: number) => `${(value / 1024 / 1024).toFixed(1)} MB`;
+  return `it is ${partial ? 'more than ' : ''}${mb(bytes)}, over the ${mb(limits.maxBytes)} limit for remote images; download it, scale it down and put it in the article’s folder`;
+}
