@@ -47,6 +47,7 @@ interface BuildFlags {
   strict?: boolean;
   articleTimeout?: number;
   allowRemote?: boolean;
+  waitLock?: number;
 }
 
 function parsePort(value: string): number {
@@ -83,6 +84,12 @@ function parseShardOption(value: string): Shard {
   }
 }
 
+function parseWait(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds < 0) throw new InvalidArgumentError(`give a number of seconds, 0 or more (got "${value}")`);
+  return seconds;
+}
+
 async function runBuild(
   paths: string[],
   options: BuildFlags & BatchOptions,
@@ -96,6 +103,9 @@ async function runBuild(
   let report: BuildReport;
   // The pipeline (Chromium, the EPUB maker) loads only when a command needs it: `import` and `--version` stay quick.
   const { build } = await import('./publish/build.js');
+  // Ctrl-C / SIGTERM: close the browser and remove temporary files and the lock before exiting.
+  const { handleSignals } = await import('./publish/shutdown.js');
+  handleSignals(say);
   try {
     report = await build({
       paths,
@@ -110,6 +120,8 @@ async function runBuild(
       shard: options.shard,
       browserWSEndpoint: options.browserWs,
       ...(options.allowRemote ? { remoteImages: DEFAULT_REMOTE_IMAGES } : {}),
+      ...(options.waitLock !== undefined ? { lockWaitMs: options.waitLock * 1000 } : {}),
+      onLockWait: () => say(`presswork: another build is writing to ${options.out}; waiting for it to finish (up to ${options.waitLock ?? 60} s)`),
     });
   } finally {
     progress.stop();
@@ -167,6 +179,7 @@ export function createProgram(setExitCode: (code: number) => void): Command {
     .option('--browser-ws <url>', "print on a running Chrome at this DevTools WebSocket URL instead of launching one")
     .option('--junit <file>', 'also write the build and preflight results as JUnit XML')
     .option('--allow-remote', 'fetch remote (http/https) images, each within 10 s and 20 MB; without it they are blocked')
+    .option('--wait-lock <seconds>', 'how long to wait while another build writes to the same output folder (default 60; 0 refuses at once)', parseWait)
     .action(async (paths: string[], options: BuildFlags & BatchOptions) => {
       setExitCode(await runBuild(paths, options, true));
     });

@@ -1,6 +1,8 @@
 // The browser of a build, kept alive: one Chromium at a time, relaunched when
 // it dies. An article whose page was open when the browser crashed is printed
 // again, once, on the new browser; a second crash fails only that article.
+import { access, readlink, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Browser, Page } from 'puppeteer';
 import { launchBrowser } from './browser.js';
 
@@ -131,20 +133,52 @@ export class BrowserSession {
     }
   }
 
-  /** Closes the browser; safe to call more than once and while runs are in flight. */
-  async close(): Promise<void> {
+  /**
+   * Closes the browser; safe to call more than once and while runs are in
+   * flight. `kill`: on Ctrl-C / SIGTERM, no polite close — the process is
+   * killed at once and its profile folder removed.
+   */
+  async close(options: { kill?: boolean } = {}): Promise<void> {
     this.#closed = true;
     const current = this.#current;
     this.#current = undefined;
     const browser = await current?.catch(() => undefined);
     if (!browser) return;
+    // A browser someone else runs (--browser-ws) is only let go of, never killed.
     if (this.#release) return this.#release(browser).catch(() => undefined);
-    await browser.close().catch(() => undefined);
-    // A browser that does not answer is killed, so no Chromium outlives the build.
     const child = browser.process();
-    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    if (!options.kill) await browser.close().catch(() => undefined);
+    // A browser that does not answer (or that we must stop now) is killed, so no Chromium outlives the build.
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      killGroup(child.pid, () => child.kill('SIGKILL'));
+      await exited;
+    }
+    const profile = this.launched.find((launched) => launched.pid === child?.pid)?.profile;
+    if (profile) {
+      // A killed Chromium also leaves its singleton-socket folder in the temp folder; the profile links to it.
+      const socket = await readlink(join(profile, 'SingletonSocket')).catch(() => undefined);
+      // Chromium's helper processes can still be writing there for a moment after the main one dies.
+      for (let round = 0; round < 20 && (await exists(profile)); round++) {
+        await rm(profile, { recursive: true, force: true }).catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      if (socket && /org\.chromium\.Chromium\.\w+$/.test(dirname(socket))) await rm(dirname(socket), { recursive: true, force: true });
+    }
   }
 }
+
+/** Puppeteer starts Chromium as the leader of its own process group: killing the group stops its helpers at once too. */
+function killGroup(pid: number | undefined, fallback: () => void): void {
+  try {
+    if (pid === undefined || process.platform === 'win32') throw new Error('no process group');
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    fallback();
+  }
+}
+
+const exists = (path: string) => access(path).then(() => true, () => false);
 
 /** True when the browser is gone; a page's calls can fail a moment before the browser reports its own end. */
 async function died(browser: Browser): Promise<boolean> {

@@ -21,6 +21,8 @@ import { articleKey, buildFingerprint, reusable } from './cache.js';
 import { makeManifest, readPreviousManifest, writeManifest, type ManifestArticle } from './manifest.js';
 import { remoteSession } from './remote-browser.js';
 import { inShard, type Shard } from './shard.js';
+import { lockOutput } from './lock.js';
+import { onShutdown, signalsHandled } from './shutdown.js';
 import { collectSources, UsageError } from './sources.js';
 
 import type { Format } from './formats.js';
@@ -92,9 +94,14 @@ export interface BuildOptions {
   articleTimeoutMs?: number;
   /** Fetch remote images within these limits (`--allow-remote`); default: block them. */
   remoteImages?: RemoteImages;
+  /** How long to wait for another build writing to the same output folder (ms; default 60 s, 0: refuse at once). */
+  lockWaitMs?: number;
+  /** Called when the output folder is locked by another build and this one starts waiting. */
+  onLockWait?: () => void;
 }
 
 export const DEFAULT_ARTICLE_TIMEOUT_MS = 180_000;
+export const DEFAULT_LOCK_WAIT_MS = 60_000;
 
 export interface BuildReport {
   articles: ArticleReport[];
@@ -109,6 +116,10 @@ interface BuildContext {
   template: Template;
   processor: ArticleProcessor;
   session: BrowserSession;
+  /** Work folders of the articles in progress, removed on Ctrl-C / SIGTERM too. */
+  workDirs: Set<string>;
+  /** Set on Ctrl-C / SIGTERM: no further article starts and no manifest is written. */
+  stopping: boolean;
   sourceDateEpoch: number | undefined;
   options: BuildOptions;
 }
@@ -136,54 +147,73 @@ export async function build(options: BuildOptions): Promise<BuildReport> {
   const shard = options.shard;
   const share = shard ? loaded.filter((entry) => inShard(displayPath(options.cwd, entry.source), shard)) : loaded;
 
-  const manifestPath = join(options.outDir, 'manifest.json');
-  // Keys are recorded on every build that writes; --no-cache only stops their reuse.
-  const useCache = options.write && options.cache !== false;
-  const previous = options.write ? await readPreviousManifest(manifestPath) : undefined;
-  const previousBySource = new Map((previous?.articles ?? []).map((article) => [article.source, article]));
-  const fingerprint = options.write ? buildFingerprint({ cwd: options.cwd, template, formats: options.formats, sourceDateEpoch: epoch }) : '';
-
+  // One build at a time writes to an output folder: taken before the previous manifest is read, held until the new one is written.
+  const release = options.write
+    ? await lockOutput(options.outDir, { waitMs: options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS, onWait: options.onLockWait })
+    : undefined;
   // The session launches its browser on first use: a build whose articles are all cached or failed starts none.
-  const session = options.session ?? (options.browserWSEndpoint !== undefined ? remoteSession(options.browserWSEndpoint) : new BrowserSession());
+  const session =
+    options.session ??
+    (options.browserWSEndpoint !== undefined ? remoteSession(options.browserWSEndpoint) : new BrowserSession({ handleSignals: !signalsHandled() }));
   const context: BuildContext = {
     config,
     template,
     processor,
     session,
+    workDirs: new Set(),
+    stopping: false,
     sourceDateEpoch: epoch,
     options,
   };
-  const pool = pLimit(concurrency);
-  let done = 0;
-  const total = share.length;
-  const runOne = async (entry: Loaded, index: number): Promise<ArticleReport> => {
-    const key = entry.article && options.write ? await articleKey(fingerprint, entry.article) : undefined;
-    const before = previousBySource.get(displayPath(options.cwd, entry.source));
-    if (useCache && entry.article && key && before?.slug === entry.article.slug && (await reusable(before, key, options.outDir, options.formats))) {
-      options.onArticle?.({ index, total, done, source: entry.source, phase: 'start' });
-      const report = cachedReport(entry, before);
-      options.onArticle?.({ index, total, done: ++done, source: entry.source, phase: 'done', report });
-      return report;
-    }
-    return pool(async () => {
-      options.onArticle?.({ index, total, done, source: entry.source, phase: 'start' });
-      const report = await buildOne(entry, context);
-      if (key && report.ok) report.cacheKey = key;
-      options.onArticle?.({ index, total, done: ++done, source: entry.source, phase: 'done', report });
-      return report;
-    });
-  };
-  let articles: ArticleReport[];
+  const unregister = onShutdown(async () => {
+    context.stopping = true;
+    await Promise.all([
+      session.close({ kill: true }),
+      ...[...context.workDirs].map((dir) => rm(dir, { recursive: true, force: true })),
+      release?.(),
+    ]);
+  });
+  const result: BuildReport = { articles: [], removed: [] };
   try {
-    articles = await Promise.all(share.map((entry, index) => runOne(entry, index)));
+    const manifestPath = join(options.outDir, 'manifest.json');
+    // Keys are recorded on every build that writes; --no-cache only stops their reuse.
+    const useCache = options.write && options.cache !== false;
+    const previous = options.write ? await readPreviousManifest(manifestPath) : undefined;
+    const previousBySource = new Map((previous?.articles ?? []).map((article) => [article.source, article]));
+    const fingerprint = options.write ? buildFingerprint({ cwd: options.cwd, template, formats: options.formats, sourceDateEpoch: epoch }) : '';
+    const pool = pLimit(concurrency);
+    let done = 0;
+    const total = share.length;
+    const runOne = async (entry: Loaded, index: number): Promise<ArticleReport> => {
+      const key = entry.article && options.write ? await articleKey(fingerprint, entry.article) : undefined;
+      const before = previousBySource.get(displayPath(options.cwd, entry.source));
+      if (useCache && entry.article && key && before?.slug === entry.article.slug && (await reusable(before, key, options.outDir, options.formats))) {
+        options.onArticle?.({ index, total, done, source: entry.source, phase: 'start' });
+        const report = cachedReport(entry, before);
+        options.onArticle?.({ index, total, done: ++done, source: entry.source, phase: 'done', report });
+        return report;
+      }
+      return pool(async () => {
+        if (context.stopping) throw new Error('the build was interrupted');
+        options.onArticle?.({ index, total, done, source: entry.source, phase: 'start' });
+        const report = await buildOne(entry, context);
+        if (key && report.ok) report.cacheKey = key;
+        options.onArticle?.({ index, total, done: ++done, source: entry.source, phase: 'done', report });
+        return report;
+      });
+    };
+    result.articles = await Promise.all(share.map((entry, index) => runOne(entry, index)));
+    // Ctrl-C / SIGTERM: the process exits as soon as its clean-up is done; no manifest for a build cut short.
+    if (context.stopping) throw new Error('the build was interrupted');
+    if (options.write) {
+      result.removed = await removeStaleOutputs(previous?.articles ?? [], loaded, options);
+      await writeManifest(manifestPath, makeManifest(result.articles.map(toManifestArticle), options.shard));
+      result.manifestPath = manifestPath;
+    }
   } finally {
     if (!options.session) await session.close();
-  }
-  const result: BuildReport = { articles, removed: [] };
-  if (options.write) {
-    result.removed = await removeStaleOutputs(previous?.articles ?? [], loaded, options);
-    await writeManifest(manifestPath, makeManifest(articles.map(toManifestArticle), options.shard));
-    result.manifestPath = manifestPath;
+    unregister();
+    await release?.();
   }
   return result;
 }
@@ -292,6 +322,7 @@ async function buildOne(entry: Loaded, context: BuildContext): Promise<ArticleRe
   if (!article || file.messages.some((message) => message.fatal)) return report({});
 
   const workDir = await mkdtemp(join(tmpdir(), 'presswork-'));
+  context.workDirs.add(workDir);
   try {
     const tree = await transformArticle(context.processor, file);
     // Photos checked first: a missing one becomes an empty frame, a huge one a scaled copy in the work folder.
@@ -385,6 +416,7 @@ async function buildOne(entry: Loaded, context: BuildContext): Promise<ArticleRe
     return report({});
   } finally {
     await rm(workDir, { recursive: true, force: true });
+    context.workDirs.delete(workDir);
   }
 }
 
