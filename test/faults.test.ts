@@ -1,8 +1,11 @@
 // Faults during a build: the browser killed in the middle of a batch, a page
 // that never settles. Each article either comes out whole or fails alone.
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { findBrowser } from '../src/print/browser.js';
 import { BrowserSession } from '../src/print/browser-session.js';
 import { build } from '../src/publish/build.js';
 import { articleFolder, shortArticle } from './support/articles.js';
@@ -88,5 +91,37 @@ describe('a page that does not finish within the time limit', () => {
     expect(error?.message).toMatch(/did not finish laying out and printing within 0\.01 s.*--article-timeout/);
     expect(existsSync(join(out, 'a'))).toBe(false);
     expect(await waitFor(() => chromiumSurvivors(session.launched).length === 0)).toBe(true);
+  });
+});
+
+describe('a write that fails half-way', () => {
+  it('leaves no half-written file and no part of the article in the output folder', () => {
+    const dir = batch();
+    const out = join(dir, 'output');
+    const cli = fileURLToPath(new URL('../bin/presswork.js', import.meta.url));
+    // The kernel stops presswork's writes past 16 KB (EFBIG), as a full disk or quota would: the PDF (about 34 KB)
+    // fails mid-way. Chromium gets its limit back through a wrapper, so only our own writes are hit.
+    const browser = join(dir, 'chromium-unlimited.sh');
+    writeFileSync(browser, `#!/bin/sh\nulimit -S -f unlimited\nexec ${findBrowser()} "$@"\n`, { mode: 0o755 });
+    const script = `ulimit -S -f 32; exec "$0" "$@"`;
+    // Node would die of SIGXFSZ; ignoring it turns the limit into the EFBIG error a full disk gives.
+    const ignoreSignal = '--import=data:text/javascript,process.on("SIGXFSZ",()=>{})';
+    const started = Date.now();
+    const result = spawnSync('bash', ['-c', script, process.execPath, ignoreSignal, cli, 'build', join(dir, 'a.md'), '--out', out, '--format', 'pdf,epub'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, PUPPETEER_EXECUTABLE_PATH: browser },
+    });
+    const elapsed = Date.now() - started;
+    expect(result.status, result.stderr).toBe(1);
+    expect(result.stderr).toMatch(/could not write .*a\.pdf \(EFBIG[^)]*\); nothing of this article was left in .* check the free space and permissions/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    // Only the manifest (small enough to write) is there: no PDF, no temp file, no EPUB.
+    expect(readdirSync(out, { recursive: true, encoding: 'utf8' }).sort()).toEqual(['a', 'manifest.json']);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { articles: Array<{ ok: boolean; outputs: object; messages: Array<{ rule: string }> }> };
+    expect(manifest.articles[0]?.ok).toBe(false);
+    expect(manifest.articles[0]?.outputs).toEqual({});
+    expect(manifest.articles[0]?.messages.map((message) => message.rule)).toContain('write');
+    console.info(`faults: failed write build took ${elapsed} ms`);
   });
 });

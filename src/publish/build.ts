@@ -392,7 +392,15 @@ async function buildOne(entry: Loaded, context: BuildContext): Promise<ArticleRe
       // Only after every format is made does anything reach the output folder.
       for (const [format, bytes, pages] of payloads) {
         const path = join(options.outDir, article.slug, `${article.slug}.${format}`);
-        await writeAtomic(path, bytes);
+        try {
+          await writeAtomic(path, bytes);
+        } catch (error) {
+          // A disk that fails half-way leaves no part of the article: the temp file is gone, and so are the formats written before.
+          await Promise.all(Object.values(outputs).map((output) => rm(join(options.outDir, output.path), { force: true })));
+          const reason = error instanceof Error ? error.message : String(error);
+          fatal(file, `could not write ${path} (${reason}); nothing of this article was left in ${options.outDir} — check the free space and permissions there, then build again`, 'write');
+          return report({ preflight: checks });
+        }
         outputs[format] = {
           path: relative(options.outDir, path),
           bytes: bytes.byteLength,
