@@ -78,6 +78,14 @@ function articleFromText(file: VFile, text: string, config: ProjectConfig): Arti
   const { data: frontMatter, lines } = validateYamlWithLines(frontMatterSchema, block, file, 'front-matter');
   file.data.frontMatter = frontMatter;
   file.data.frontMatterLines = lines;
+  const closing = block.firstLine + block.text.split('\n').length;
+  if (text.split('\n').slice(closing).join('').trim() === '') {
+    file.fail(`the article has a front matter but no text; write the article below the closing \`---\` (line ${closing})`, {
+      place: { line: closing, column: 1 },
+      ruleId: 'empty-body',
+      source: 'presswork',
+    });
+  }
   return { file, frontMatter, slug: frontMatter.slug ?? slugFromPath(absolute), runningHead: runningHead(frontMatter, config) };
 }
 

@@ -12,6 +12,7 @@ import { loadArticle, loadConfig, slugFromPath, type Article } from '../content/
 import { deckSummary, type ProjectConfig } from '../content/schema.js';
 import { buildEpub } from '../epub/index.js';
 import { loadTemplate, relativeUrl, renderPage, type Template } from '../layout/index.js';
+import { limitCopyfit } from '../layout/large-article.js';
 import { preparePhotos, withPreparedPhotos } from '../layout/photos.js';
 import { BrowserCrashError, BrowserSession, PageTimeoutError, preflight, printPage, type Preflight, type RemoteImages } from '../print/index.js';
 import { createArticleProcessor, transformArticle, type ArticleProcessor } from '../transform/index.js';
@@ -327,7 +328,8 @@ async function buildOne(entry: Loaded, context: BuildContext): Promise<ArticleRe
     const tree = await transformArticle(context.processor, file);
     // Photos checked first: a missing one becomes an empty frame, a huge one a scaled copy in the work folder.
     const photos = await preparePhotos(article.frontMatter.photos ?? [], file, workDir);
-    const doc = renderPage(article, withPreparedPhotos(tree, photos, 'print'), context.template);
+    const { doc, reason: plainContinuation } = limitCopyfit(renderPage(article, withPreparedPhotos(tree, photos, 'print'), context.template), tree);
+    if (plainContinuation) file.info(plainContinuation, { ruleId: 'large-article', source: 'presswork' });
     const wants = (format: Format) => options.write && options.formats.includes(format);
     // The copyfit happens in the browser: the page HTML needs it as much as the PDF does.
     const needsBrowser = !options.write || wants('pdf') || wants('png') || wants('html');
