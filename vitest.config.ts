@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     fileParallelism: false,
+    // After every test: no Chromium the tests started may be left without its parent.
+    globalSetup: ['test/support/orphans.ts'],
   },
 });
