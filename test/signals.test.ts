@@ -1,7 +1,7 @@
 // Ctrl-C / SIGTERM in the middle of a build, and two builds into one output
 // folder. Each build runs as the command a user types, with its own TMPDIR,
 // so every temporary file and every Chromium process it makes can be found.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,17 @@ function project(count = 3): { dir: string; tmp: string; out: string } {
   const tmp = join(dir, 'tmp');
   mkdirSync(tmp);
   return { dir, tmp, out: join(dir, 'output') };
+}
+
+function run(command: string, args: string[], cwd: string): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('exit', (status) => resolve({ status, stderr }));
+  });
 }
 
 /** Every file and folder under `dir`, relative. */
@@ -71,7 +82,8 @@ describe('two builds into the same output folder', () => {
     const { dir, out } = project(1);
     const release = await lockOutput(out, { waitMs: 0 });
     try {
-      const result = spawnSync(process.execPath, [cli, 'build', dir, '--out', out, '--wait-lock', '1'], { cwd: dir, encoding: 'utf8' });
+      // Asynchronously: the lock holder (this process) must keep refreshing its lock meanwhile.
+      const result = await run(process.execPath, [cli, 'build', dir, '--out', out, '--wait-lock', '1'], dir);
       expect(result.status).toBe(1);
       expect(result.stderr).toMatch(/another build is writing to .*; waiting for it to finish \(up to 1 s\)/);
       expect(result.stderr).toMatch(/another presswork build is writing to .*output.*wait for it to finish, or build into another folder with --out/);

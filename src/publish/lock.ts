@@ -1,13 +1,13 @@
 // One build at a time per output folder: two builds writing the same
 // manifest would each leave the other's articles out. The lock is a folder
 // (`.presswork.lock`) inside the output folder, kept fresh while the build
-// runs; a lock left by a killed build counts as stale after 10 s.
+// runs; a lock left by a killed build counts as stale after 30 s.
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 
 export const LOCK_NAME = '.presswork.lock';
-const STALE_MS = 10_000;
+const STALE_MS = 30_000;
 const POLL_MS = 250;
 
 export class OutputLockedError extends Error {
