@@ -244,7 +244,7 @@ describe('presswork check', () => {
       const [article] = JSON.parse(lenient.stdout).articles;
       expect(article.outputs).toEqual({});
       expect(article.preflight.ok).toBe(false);
-      expect(article.preflight.missingGlyphs).toEqual({ ok: false, count: 1, items: ['𓀀 U+13000'] });
+      expect(article.preflight.missingGlyphs).toMatchObject({ ok: false, count: 1, items: [{ char: '𓀀', message: expect.stringContaining('U+13000') }] });
       expect(article.preflight.kinsoku.ok).toBe(true);
       expect(existsSync(join(dir, 'output'))).toBe(false);
 

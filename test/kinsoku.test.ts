@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isOrphanLine, kinsokuViolations, type PrintedLine } from '../src/print/kinsoku.js';
+import { isOrphanLine, kinsokuViolations, type LineText } from '../src/print/kinsoku.js';
 
-function lines(...texts: string[]): PrintedLine[] {
-  return texts.map((text, line) => ({ block: 0, line, text, last: line === texts.length - 1 }));
+function lines(...texts: string[]): LineText[] {
+  return texts.map((text, line) => ({ line, text, last: line === texts.length - 1 }));
 }
 
 describe('kinsoku rules', () => {
@@ -38,5 +38,16 @@ describe('孤字 last lines', () => {
   it('never flags a one-line paragraph or a line that is not the last', () => {
     expect(isOrphanLine(lines('是。')[0]!)).toBe(false);
     expect(isOrphanLine(lines('字。', '后面还有一行。')[0]!)).toBe(false);
+  });
+});
+
+describe('Latin tokens', () => {
+  it('lets ASCII punctuation start a line after a space (a token such as :foo), but not glued to the last word', () => {
+    const afterSpace = [{ line: 0, text: '另一方面，\\set bar', last: false }, { line: 1, text: ':foo 是一个非常有效的拷贝', last: true, afterSpace: true }];
+    expect(kinsokuViolations(afterSpace)).toEqual([]);
+    const glued = [{ line: 0, text: '另一方面，\\set bar', last: false }, { line: 1, text: ':foo 是一个非常有效的拷贝', last: true, afterSpace: false }];
+    expect(kinsokuViolations(glued)).toHaveLength(1);
+    // Chinese closing punctuation never starts a line, space or not.
+    expect(kinsokuViolations([{ line: 0, text: '工会', last: false }, { line: 1, text: '。', last: true, afterSpace: true }])).toHaveLength(1);
   });
 });

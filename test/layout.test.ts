@@ -53,6 +53,7 @@ describe('renderPage', () => {
       frontMatter: file.data.frontMatter,
       slug: 'story',
       runningHead: { paper: '示例日报', date: '2000-01-01', page: 3, section: '样张', sampleFields: [] },
+      layout: { preset: 'a4' as const },
     };
     const doc = renderPage(article, tree, loadTemplate('newspaper'));
     expect(doc.geometry.name).toBe('a4');
@@ -72,8 +73,52 @@ describe('renderPage image paths', () => {
     const file = new VFile({ path: '/news/content/story.md', value: '正文。' });
     file.data.frontMatter = frontMatterSchema.parse({ headline: '标题', photos: [{ src: 'photos/zhao.jpg', caption: '工会主席' }] });
     const tree = await transformArticle(createArticleProcessor(), file);
-    const article = { file, frontMatter: file.data.frontMatter, slug: 'story', runningHead: { sampleFields: [] } };
+    const article = { file, frontMatter: file.data.frontMatter, slug: 'story', runningHead: { sampleFields: [] }, layout: {} };
     const { html } = renderPage(article, tree, loadTemplate('newspaper'));
     expect(html).toContain('src="file:///news/content/photos/zhao.jpg"');
+  });
+});
+
+describe('page geometry', () => {
+  it('takes the preset and applies the overrides an article or paper gives', async () => {
+    const { pageGeometry } = await import('../src/layout/presets.js');
+    expect(pageGeometry().name).toBe('tabloid');
+    expect(pageGeometry({ preset: 'broadsheet' })).toMatchObject({ columns: 8, span: 8, depth: 'fit' });
+    const custom = pageGeometry({ width: 300, height: 450, columns: 6, span: 4, margin: 10, bodySize: 9, leading: { min: 1.5, max: 1.7 }, columnRule: false });
+    expect(custom).toMatchObject({ name: 'custom', width: 300, height: 450, columns: 6, span: 4, columnRule: false });
+    expect(custom.margin).toEqual({ top: 10, bottom: 10, inner: 10, outer: 10 });
+    expect(custom.bodySize).toEqual({ min: 9, max: 9 });
+    expect(custom.leading).toEqual({ min: 1.5, max: 1.7 });
+  });
+
+  it('refuses half a custom size and a span wider than the grid', () => {
+    expect(frontMatterSchema.safeParse({ headline: 'x', layout: { width: 300 } }).success).toBe(false);
+    expect(frontMatterSchema.safeParse({ headline: 'x', layout: { columns: 4, span: 5 } }).success).toBe(false);
+    expect(frontMatterSchema.safeParse({ headline: 'x', layout: { width: 300, height: 450, span: 3 } }).success).toBe(true);
+  });
+});
+
+describe('folio numbering', () => {
+  it('continues 第3版 on 4 and A03 on A04, and counts from 1 when the article has no 版次', async () => {
+    const { folioNumbering } = await import('../src/layout/folio.js');
+    expect(folioNumbering(3)).toEqual({ start: 3, prefix: '', width: 1 });
+    expect(folioNumbering('A03')).toEqual({ start: 3, prefix: 'A', width: 2 });
+    expect(folioNumbering(undefined)).toEqual({ prefix: '', width: 1 });
+  });
+});
+
+describe('headline phrase breaks', () => {
+  it('marks BudouX phrase boundaries with <wbr> and changes no character', async () => {
+    const file = new VFile({ path: 'story.md', value: '正文。' });
+    file.data.frontMatter = frontMatterSchema.parse({ headline: '努力实现服务职工零距离', deck: '——市委党的群团工作会议在首都企业工会引起强烈反响' });
+    const tree = await transformArticle(createArticleProcessor(), file);
+    const article = { file, frontMatter: file.data.frontMatter, slug: 'story', runningHead: { sampleFields: [] }, layout: {} };
+    const { html } = renderPage(article, tree, loadTemplate('newspaper'));
+    const headline = /<h1 class="headline" id="headline">(.*?)<\/h1>/.exec(html)?.[1] ?? '';
+    expect(headline).toContain('<wbr>');
+    expect(headline.replace(/<wbr>/g, '')).toBe('努力实现服务职工零距离');
+    const deck = /<p class="deck">(.*?)<\/p>/.exec(html)?.[1] ?? '';
+    expect(deck.split('<wbr>').length).toBeGreaterThan(3);
+    expect(deck.replace(/<wbr>/g, '')).toBe('——市委党的群团工作会议在首都企业工会引起强烈反响');
   });
 });

@@ -6,7 +6,7 @@ import { basename, extname, join, resolve } from 'node:path';
 import { VFile } from 'vfile';
 import { checkText, decodeSource, normaliseLineEndings } from './decode.js';
 import { SourceError } from './errors.js';
-import { configSchema, frontMatterSchema, type FrontMatter, type ProjectConfig } from './schema.js';
+import { configSchema, frontMatterSchema, type FrontMatter, type LayoutOptions, type ProjectConfig } from './schema.js';
 import { validateYaml, validateYamlWithLines, type YamlBlock, type YamlLines } from './validate.js';
 
 export const CONFIG_FILE = 'presswork.config.yml';
@@ -26,6 +26,8 @@ export interface Article {
   frontMatter: FrontMatter;
   slug: string;
   runningHead: RunningHead;
+  /** The page layout: the paper's config overridden by the article's own `layout`. */
+  layout: LayoutOptions;
 }
 
 declare module 'vfile' {
@@ -86,7 +88,13 @@ function articleFromText(file: VFile, text: string, config: ProjectConfig): Arti
       source: 'presswork',
     });
   }
-  return { file, frontMatter, slug: frontMatter.slug ?? slugFromPath(absolute), runningHead: runningHead(frontMatter, config) };
+  return {
+    file,
+    frontMatter,
+    slug: frontMatter.slug ?? slugFromPath(absolute),
+    runningHead: runningHead(frontMatter, config),
+    layout: { ...config.layout, ...frontMatter.layout },
+  };
 }
 
 export function slugFromPath(path: string): string {

@@ -21,10 +21,44 @@ export const photoSchema = z.strictObject({
   name: text.optional(),
 });
 
-export const layoutSchema = z.strictObject({
-  preset: z.enum(PAGE_PRESETS).optional(),
-  columns: z.number().int().min(1).max(12).optional(),
-});
+const mm = z.number().positive().max(2000);
+const range = (min: number, max: number) =>
+  z.union([
+    z.number().min(min).max(max),
+    z
+      .strictObject({ min: z.number().min(min).max(max), max: z.number().min(min).max(max) })
+      .refine((value) => value.min <= value.max, { message: 'min must not be larger than max' }),
+  ]);
+
+/** The page preset and what an article or the paper overrides of it. */
+export const layoutSchema = z
+  .strictObject({
+    preset: z.enum(PAGE_PRESETS).optional(),
+    /** Trim size in mm (custom paper). */
+    width: mm.optional(),
+    height: mm.optional(),
+    /** Columns of the page's grid. */
+    columns: z.number().int().min(1).max(12).optional(),
+    /** Grid columns the article spans (default: all). */
+    span: z.number().int().min(1).max(12).optional(),
+    margin: z.union([mm, z.strictObject({ top: mm, bottom: mm, inner: mm, outer: mm })]).optional(),
+    gutter: mm.optional(),
+    columnRule: z.boolean().optional(),
+    /** Body type in pt: one size, or the range the copyfit may choose from. */
+    bodySize: range(5, 24).optional(),
+    /** Line height as a multiple of the body size: one value or a range. */
+    leading: range(1, 3).optional(),
+    /** 'page': the article fills the type area; 'fit': it takes the depth it needs (a module on a big page). */
+    depth: z.enum(['page', 'fit']).optional(),
+    /** Page 1 carries the masthead (报头): a front page. */
+    masthead: z.boolean().optional(),
+  })
+  .refine((value) => (value.width === undefined) === (value.height === undefined), {
+    message: 'a custom page size needs both `width` and `height` (mm)',
+  })
+  .refine((value) => value.span === undefined || value.columns === undefined || value.span <= value.columns, {
+    message: '`span` must not be larger than `columns`',
+  });
 
 /** 版次: a number (3) or a label (A03). */
 const pageNumber = z.union([z.number().int().positive(), text]);

@@ -11,7 +11,7 @@ import { watch, type FSWatcher } from 'chokidar';
 import sirv from 'sirv';
 import { reporter } from 'vfile-reporter';
 import { CONFIG_FILE, loadArticle, loadConfig } from '../content/load.js';
-import { loadTemplate, renderPage, TEMPLATES_DIR } from '../layout/index.js';
+import { loadTemplate, renderPage, TEMPLATES_DIR, withLaidOutBody } from '../layout/index.js';
 import { BrowserSession } from '../print/index.js';
 import { build, type ArticleReport } from '../publish/build.js';
 import { collectSources, UsageError } from '../publish/sources.js';
@@ -186,7 +186,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     const started = Date.now();
     let report: ArticleReport | undefined;
     try {
-      [report] = (await build({ paths: [source], cwd, outDir: cwd, formats: [], write: false, session })).articles;
+      let laidOut: { laidOut: string; leading: number } | undefined;
+      [report] = (
+        await build({ paths: [source], cwd, outDir: cwd, formats: [], write: false, session, onLaidOut: (event) => (laidOut = event) })
+      ).articles;
       if (!report) throw new Error('the build returned no article');
       if (closed) return state.markReady();
       state.title = report.title;
@@ -194,11 +197,11 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       state.preflight = report.preflight;
       state.messages = report.messages;
       if (report.preflight) {
-        // The page as the build prints it: the same tree, at the body size the copyfit chose.
+        // The pages as the build prints them: the same tree, at the settings the copyfit chose, over the pages it flowed to.
         const article = await loadArticle(source, loadConfig(cwd));
         const tree = await transformArticle(createArticleProcessor(), article.file);
-        const doc = renderPage(article, tree, loadTemplate(), { bodySize: report.preflight.bodySize, assetUrl: roots.url });
-        state.html = doc.html;
+        const doc = renderPage(article, tree, loadTemplate(), { bodySize: report.preflight.bodySize, leading: laidOut?.leading, assetUrl: roots.url });
+        state.html = laidOut ? withLaidOutBody(doc.html, laidOut.laidOut, roots.url) : doc.html;
         state.report = undefined;
         state.status = report.preflight.ok ? 'ok' : 'faults';
       } else {

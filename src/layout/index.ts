@@ -4,17 +4,21 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Element, ElementContent, Root } from 'hast';
+import { toText } from 'hast-util-to-text';
 import { h } from 'hastscript';
 import rehypeParse from 'rehype-parse';
 import rehypeStringify from 'rehype-stringify';
 import { unified } from 'unified';
 import { visit } from 'unist-util-visit';
 import type { Article, RunningHead } from '../content/load.js';
+import { loadDefaultSimplifiedChineseParser } from 'budoux';
+import { folioNumbering, type FolioNumbering } from './folio.js';
 import { loadFonts, type FontSpec, type LoadedFont } from './fonts.js';
 import { geometryCss, pageGeometry, type PageGeometry } from './presets.js';
 
 export { loadFonts, missingGlyphs, undrawable, type LoadedFont } from './fonts.js';
 export { PRESETS, pageGeometry, type PageGeometry } from './presets.js';
+export { folioNumbering, type FolioNumbering } from './folio.js';
 
 export interface Template {
   name: string;
@@ -50,11 +54,17 @@ export interface PageDocument {
   html: string;
   geometry: PageGeometry;
   bodySize: number;
+  /** How continuation pages are numbered. */
+  folio: FolioNumbering;
+  /** The font families the template loads: any other font on the page is a system fallback. */
+  families: string[];
 }
 
 export interface LayoutOptions {
   /** Body size in pt; defaults to the top of the preset's range (the copyfit narrows it in the page). */
   bodySize?: number;
+  /** Line height as a multiple of the body size; defaults to the preset's. */
+  leading?: number;
   /**
    * Where the page finds a file (stylesheet, font, photo) given its absolute path.
    * Default: a file:// URL, for the print page; the published HTML links relatively.
@@ -70,9 +80,9 @@ export function relativeUrl(fromDir: string): (path: string) => string {
 }
 
 export function renderPage(article: Article, tree: Root, template: Template, options: LayoutOptions = {}): PageDocument {
-  const layout = article.frontMatter.layout;
-  const geometry = pageGeometry(layout?.preset, layout?.columns);
+  const geometry = pageGeometry(article.layout);
   const bodySize = options.bodySize ?? geometry.bodySize.max;
+  const leading = options.leading ?? geometry.leading.min;
   const assetUrl = options.assetUrl ?? fileUrl;
   const page = structuredClone(template.html);
   const articleNodes = tree.children.filter((node): node is ElementContent => node.type === 'element');
@@ -82,8 +92,13 @@ export function renderPage(article: Article, tree: Root, template: Template, opt
     if (node.tagName === 'head') {
       node.children.push(
         ...[...template.fonts.map((font) => font.cssPath), ...template.css].map((path) => h('link', { rel: 'stylesheet', href: assetUrl(path) })),
-        h('style#page-geometry', geometryCss(geometry, bodySize)),
+        h('style#page-geometry', geometryCss(geometry, bodySize, leading)),
       );
+    }
+    if (node.properties?.dataPage === '1') {
+      const classes = ['page', `depth-${geometry.depth}`];
+      if (geometry.masthead) classes.push('front-page');
+      node.properties.className = classes;
     }
     switch (node.properties?.dataSlot) {
       case 'title':
@@ -91,6 +106,12 @@ export function renderPage(article: Article, tree: Root, template: Template, opt
         break;
       case 'running-head':
         node.children = runningHead(article.runningHead);
+        break;
+      case 'masthead':
+        node.children = geometry.masthead ? masthead(article.runningHead) : [];
+        break;
+      case 'page-foot':
+        node.children = pageFoot(article.runningHead);
         break;
       case 'article':
         node.children = structuredClone(articleNodes);
@@ -105,8 +126,26 @@ export function renderPage(article: Article, tree: Root, template: Template, opt
       node.properties.src = assetUrl(resolve(contentDir, src));
     }
   });
+  breakHeadlinesAtPhrases(page);
+  keepLastCharactersTogether(page);
   const html = unified().use(rehypeStringify).stringify(page);
-  return { html, geometry, bodySize };
+  return {
+    html,
+    geometry,
+    bodySize,
+    folio: folioNumbering(article.runningHead.page),
+    families: [...new Set(template.fonts.map((font) => font.family))],
+  };
+}
+
+/**
+ * The page as the print laid it out (every page, at the chosen settings: the
+ * `<body>` the print stage returns) inside the document `renderPage` made,
+ * with the print page's file:// links rewritten by `assetUrl`.
+ */
+export function withLaidOutBody(html: string, laidOut: string, assetUrl: (path: string) => string): string {
+  const body = laidOut.replace(/(src|href)="file:\/\/([^"]+)"/g, (_match, attribute: string, path: string) => `${attribute}="${assetUrl(fileURLToPath(`file://${path}`))}"`);
+  return html.replace(/<body>[\s\S]*<\/body>/, () => `<body>${body}</body>`);
 }
 
 const weekdays = ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'];
@@ -131,4 +170,77 @@ function runningHead(head: RunningHead): ElementContent[] {
     h('div.paper', head.paper ?? ''),
     h('div.date', head.date ? formatChineseDate(head.date) : ''),
   ];
+}
+
+function masthead(head: RunningHead): ElementContent[] {
+  return [
+    h('div.masthead-title', head.paper ?? ''),
+    h('div.masthead-line', [
+      head.date ? h('span.date', formatChineseDate(head.date)) : undefined,
+      head.page !== undefined ? h('span.page-no', formatPageNumber(head.page)) : undefined,
+      head.section ? h('span.section', head.section) : undefined,
+    ]),
+  ];
+}
+
+function pageFoot(head: RunningHead): ElementContent[] {
+  return [h('span.paper', head.paper ?? ''), head.page !== undefined ? h('span.page-no', formatPageNumber(head.page)) : h('span.page-no')];
+}
+
+let phraseParser: ReturnType<typeof loadDefaultSimplifiedChineseParser> | undefined;
+
+/**
+ * Headlines break only between phrases (BudouX's zh-hans model): a <wbr> at
+ * each phrase boundary, with `word-break: keep-all` in the CSS. No character
+ * is added to the text.
+ */
+function breakHeadlinesAtPhrases(page: Root): void {
+  phraseParser ??= loadDefaultSimplifiedChineseParser();
+  const parser = phraseParser;
+  visit(page, 'element', (node: Element) => {
+    const classes = node.properties.className;
+    if (!Array.isArray(classes) || !classes.some((name) => ['headline', 'kicker', 'deck', 'section-head'].includes(String(name)))) return;
+    node.children = node.children.flatMap((child): ElementContent[] => {
+      if (child.type !== 'text') return [child];
+      const phrases = parser.parse(child.value);
+      return phrases.flatMap((phrase, index) => (index === 0 ? [{ type: 'text', value: phrase }] : [h('wbr'), { type: 'text', value: phrase }]));
+    });
+  });
+}
+
+/** Punctuation and spaces do not count as characters of a last line (clreq's 孤字 rule). */
+const NOT_A_LETTER = /[\p{P}\p{S}\s]/u;
+/** Longer tails (a Latin word, a URL) are left free to break: gluing them could overflow a column. */
+const LONGEST_GLUE = 8;
+
+/**
+ * A paragraph must not end on a line holding fewer than two characters. The
+ * last two characters and the punctuation after them go into a nowrap span,
+ * so the line breaker carries them over together. The text is unchanged.
+ */
+function keepLastCharactersTogether(page: Root): void {
+  visit(page, 'element', (node: Element) => {
+    // Body paragraphs carry no class; the headline block's kicker, deck and byline do.
+    if (node.tagName !== 'p' || node.properties.className !== undefined) return;
+    // The paragraph's last text may sit inside an element (<strong>…</strong> to the end).
+    let container: Element = node;
+    for (let end = node.children.at(-1); end?.type === 'element' && end.tagName !== 'br'; end = end.children.at(-1)) container = end;
+    const last = container.children.at(-1);
+    if (last?.type !== 'text') return;
+    const previous = container.children.at(-2);
+    // A tail of punctuation alone (`]]` after <em>username</em>) keeps with the short element before it.
+    if ([...last.value].filter((char) => !NOT_A_LETTER.test(char)).length === 0 && previous?.type === 'element' && !/\s/.test(last.value)) {
+      if ([...toText(previous)].length + [...last.value].length <= LONGEST_GLUE + 4) container.children.splice(-2, 2, h('span.keep-together', [previous, last]));
+      return;
+    }
+    const chars = [...last.value];
+    let start = chars.length;
+    let letters = 0;
+    while (start > 0 && letters < 2) {
+      start -= 1;
+      if (!NOT_A_LETTER.test(chars[start] ?? '')) letters += 1;
+    }
+    if (letters < 2 || start === 0 || chars.length - start > LONGEST_GLUE) return;
+    container.children.splice(-1, 1, { type: 'text', value: chars.slice(0, start).join('') }, h('span.keep-together', chars.slice(start).join('')));
+  });
 }

@@ -15,7 +15,7 @@ export function limitCopyfit(doc: PageDocument, tree: Root): { doc: PageDocument
   if (chars <= COPYFIT_MAX_CHARS) return { doc };
   const size = doc.geometry.bodySize.min;
   return {
-    doc: { ...doc, geometry: { ...doc.geometry, bodySize: { min: size, max: size } } },
+    doc: { ...doc, geometry: { ...doc.geometry, bodySize: { min: size, max: size }, leading: { min: doc.geometry.leading.min, max: doc.geometry.leading.min } } },
     reason: `the article has ${chars.toLocaleString('en')} characters, more than ${COPYFIT_MAX_CHARS.toLocaleString('en')}: the copyfit is skipped and the body is set at ${size}pt, running on over as many pages as it needs`,
   };
 }

@@ -6,19 +6,19 @@ import { pathToFileURL } from 'node:url';
 import type { Page } from 'puppeteer';
 import type { PageDocument } from '../layout/index.js';
 import type { BrowserSession } from './browser-session.js';
-import { fitBody, type FitResult } from './copyfit.js';
-import type { PrintedLine } from './kinsoku.js';
+import { fitBody, type FitBounds, type FitResult } from './copyfit.js';
 import { hideBrokenImages, measureImages, type PrintedImage } from './images.js';
-import { readLines } from './lines.js';
+import { installPageScript, type PageStart, type PrintedLine } from './page-script.js';
 import { guardRequests, type BlockedRequest, type RemoteImages } from './request-guard.js';
 import { finishPdf, type PdfMetadata } from './pdf-metadata.js';
+import type { Fault } from './preflight.js';
 
 export { findBrowser, launchBrowser, BrowserNotFoundError } from './browser.js';
 export { BrowserSession, BrowserCrashError, PageTimeoutError, type PageRun, type WithPageOptions } from './browser-session.js';
-export type { FitResult } from './copyfit.js';
+export type { FitBounds, FitResult } from './copyfit.js';
 export type { PdfMetadata } from './pdf-metadata.js';
-export { preflight, type Check, type Preflight } from './preflight.js';
-export type { PrintedLine } from './kinsoku.js';
+export { preflight, type Check, type Fault, type Preflight } from './preflight.js';
+export type { FolioNumbering, PageStart, PrintedLine } from './page-script.js';
 export { MIN_PPI, type PrintedImage } from './images.js';
 export { DEFAULT_REMOTE_IMAGES, type BlockedRequest, type RemoteImages } from './request-guard.js';
 
@@ -28,6 +28,8 @@ export interface PrintOptions {
   /** Folders (besides workDir) the page may read from: templates, fonts, content. */
   allowedRoots: string[];
   metadata: PdfMetadata;
+  /** What the copyfit may change, and how continuation pages are numbered. */
+  fit: FitBounds;
   /** Pixels per CSS px of the PNG preview. */
   previewScale?: number;
   /** false: lay out and measure only (`presswork check`). */
@@ -40,20 +42,13 @@ export interface PrintOptions {
   onRetry?: (error: Error) => void;
 }
 
-/** Where a printed page after the first begins in the article's text. */
-export interface PageStart {
-  /** 2, 3, … */
-  page: number;
-  /** id of the body block (b-N, section-N, …) that holds the page's first character. */
-  blockId: string;
-  /** UTF-16 code units of that block's text content (DOM textContent / hast toString) before the page's first character. */
-  offset: number;
-}
-
 export interface PrintResult {
   /** Empty when `render` is false. */
   pdf: Uint8Array;
+  /** Page 1's preview; empty when `render` is false. */
   png: Uint8Array;
+  /** Every page's preview, page 1 first. */
+  pngs: Uint8Array[];
   pages: number;
   /** One entry per page after the first, in page order. */
   pageStarts: PageStart[];
@@ -66,6 +61,10 @@ export interface PrintResult {
   images: PrintedImage[];
   /** Requests the page tried to make outside its roots (blocked), each with the reason. */
   blocked: BlockedRequest[];
+  /** The page's <body> as laid out: every page, at the chosen settings. */
+  laidOut: string;
+  /** Text the browser drew with a font that is not the template's (a system fallback). */
+  platformFonts: Fault[];
 }
 
 const MM_TO_PX = 96 / 25.4;
@@ -89,27 +88,87 @@ async function printOn(page: Page, htmlPath: string, doc: PageDocument, options:
   await page.evaluate(() => document.fonts.ready.then(() => undefined));
   await hideBrokenImages(page);
 
-  const fit = await fitBody(page, doc.geometry.bodySize);
+  await page.evaluate(installPageScript);
+  const fit = await fitBody(page, options.fit);
   // Fonts for any glyph first used at the chosen size must be in before printing.
   await page.evaluate(() => document.fonts.ready.then(() => undefined));
-  const lines = await readLines(page);
+  const lines = await page.evaluate(() => window.presswork.lines());
   const text = await page.evaluate(() => document.body.innerText);
   const images = await measureImages(page);
+  const platformFonts = await systemFontFaults(page);
+  const laidOut = await page.evaluate(() => document.body.innerHTML);
+  const measured = { pages: fit.pages.length, pageStarts: fit.pageStarts, fit, lines, text, images, blocked, platformFonts, laidOut };
 
-  if (options.render === false) {
-    const pages = await page.$$eval('.page', (elements) => elements.length);
-    return { pdf: new Uint8Array(), png: new Uint8Array(), pages, pageStarts: [], fit, lines, text, images, blocked };
-  }
+  if (options.render === false) return { pdf: new Uint8Array(), png: new Uint8Array(), pngs: [], ...measured };
   const raw = await page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: true });
-  const { pdf, pages } = await finishPdf(raw, options.metadata);
-  const png = await previewPng(page);
-  return { pdf, png, pages, pageStarts: [], fit, lines, text, images, blocked };
+  const { pdf } = await finishPdf(raw, options.metadata);
+  const pngs = await previewPngs(page);
+  return { pdf, png: pngs[0] ?? new Uint8Array(), pngs, ...measured };
 }
 
-async function previewPng(page: Page): Promise<Uint8Array> {
-  const box = await page.$eval('.page', (element) => {
-    const rect = element.getBoundingClientRect();
-    return { x: rect.x, y: rect.y, width: rect.width, height: rect.height };
-  });
-  return page.screenshot({ type: 'png', clip: box, captureBeyondViewport: true });
+async function previewPngs(page: Page): Promise<Uint8Array[]> {
+  const boxes = await page.$$eval('.page', (elements) =>
+    elements.map((element) => {
+      const rect = element.getBoundingClientRect();
+      return { x: rect.x + window.scrollX, y: rect.y + window.scrollY, width: rect.width, height: rect.height };
+    }),
+  );
+  const pngs: Uint8Array[] = [];
+  for (const clip of boxes) pngs.push(await page.screenshot({ type: 'png', clip, captureBeyondViewport: true }));
+  return pngs;
+}
+
+/**
+ * Asks Chromium which fonts drew each text block (CDP CSS.getPlatformFontsForNode).
+ * A web font is reported under its family name; anything else is a system font
+ * the page fell back to. A glyph missing from a web font can still be reported
+ * as drawn by it, so the cmap check in the preflight stays the ground truth.
+ */
+async function systemFontFaults(page: Page): Promise<Fault[]> {
+  const session = await page.createCDPSession();
+  try {
+    await session.send('DOM.enable');
+    await session.send('CSS.enable');
+    const { root } = await session.send('DOM.getDocument', { depth: -1 });
+    const { nodeIds } = await session.send('DOM.querySelectorAll', {
+      nodeId: root.nodeId,
+      selector: '.page :is(p, h1, h2, h3, h4, li, figcaption span, td, th, pre, div.paper, div.date, span, blockquote)',
+    });
+    const faults = new Map<string, Fault>();
+    for (const nodeId of nodeIds) {
+      const { fonts } = await session.send('CSS.getPlatformFontsForNode', { nodeId });
+      for (const font of fonts) {
+        // Only the template's fonts can load (requests are guarded), so any web font is one of ours.
+        if (font.isCustomFont) continue;
+        if (faults.has(font.familyName)) continue;
+        // Mark the element to place the fault on its page (for the dev overlay).
+        await session.send('DOM.setAttributeValue', { nodeId, name: 'data-system-font', value: font.familyName });
+        faults.set(font.familyName, {
+          message: `${font.glyphCount} glyph(s) drawn with the system font “${font.familyName}”, not a bundled one: the PDF would differ between machines`,
+        });
+      }
+    }
+    const places = await page.$$eval('[data-system-font]', (elements) =>
+      elements.map((element) => {
+        const box = element.getBoundingClientRect();
+        const sheet = element.closest('.page');
+        const origin = sheet?.getBoundingClientRect() ?? { left: 0, top: 0 };
+        const family = element.getAttribute('data-system-font') ?? '';
+        element.removeAttribute('data-system-font');
+        return {
+          family,
+          text: (element.textContent ?? '').slice(0, 80),
+          page: Number(sheet?.getAttribute('data-page') ?? 1),
+          rect: { x: box.left - origin.left, y: box.top - origin.top, width: box.width, height: box.height },
+        };
+      }),
+    );
+    for (const place of places) {
+      const fault = faults.get(place.family);
+      if (fault) Object.assign(fault, { text: place.text, page: place.page, rect: place.rect });
+    }
+    return [...faults.values()];
+  } finally {
+    await session.detach();
+  }
 }

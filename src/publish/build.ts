@@ -5,13 +5,14 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import pLimit from 'p-limit';
 import { VFile } from 'vfile';
 import { VFileMessage } from 'vfile-message';
 import { loadArticle, loadConfig, slugFromPath, type Article } from '../content/load.js';
 import { deckSummary, type ProjectConfig } from '../content/schema.js';
 import { buildEpub } from '../epub/index.js';
-import { loadTemplate, relativeUrl, renderPage, type Template } from '../layout/index.js';
+import { loadTemplate, relativeUrl, renderPage, withLaidOutBody, type Template } from '../layout/index.js';
 import { limitCopyfit } from '../layout/large-article.js';
 import { preparePhotos, withPreparedPhotos } from '../layout/photos.js';
 import { BrowserCrashError, BrowserSession, PageTimeoutError, preflight, printPage, type Preflight, type RemoteImages } from '../print/index.js';
@@ -35,7 +36,12 @@ export type OutputRecord = {
   bytes: number;
   sha256: string;
   pages?: number;
+  /** The previews of pages 2, 3, … (`<slug>-2.png` …). */
+  more?: Array<{ path: string; bytes: number; sha256: string }>;
 };
+
+/** Beyond this an article is not a newspaper article: the build refuses it rather than print a book. */
+const MAX_PAGES = 1000;
 
 export type MessageRecord = {
   severity: 'error' | 'warning' | 'info';
@@ -81,6 +87,8 @@ export interface BuildOptions {
   /** false: lay out and preflight only (`presswork check`). */
   write: boolean;
   onArticle?: (event: ArticleEvent) => void;
+  /** Receives each article's pages as laid out (the `<body>` of the print page), e.g. for a live preview. */
+  onLaidOut?: (event: { source: string; laidOut: string; bodySize: number; leading: number }) => void;
   /** Articles printed at once, each on its own page of the one browser; default: the number of CPUs. */
   concurrency?: number;
   /** false: rebuild every article even when its inputs are unchanged. Default true. */
@@ -338,6 +346,7 @@ async function buildOne(entry: Loaded, context: BuildContext): Promise<ArticleRe
           workDir,
           allowedRoots: [context.template.dir, dirname(source), ...context.template.fonts.map((font) => dirname(font.cssPath))],
           metadata: pdfMetadata(article, context.sourceDateEpoch),
+          fit: { bodySize: doc.geometry.bodySize, leading: doc.geometry.leading, folio: doc.folio, maxPages: MAX_PAGES },
           render: wants('pdf') || wants('png'),
           timeoutMs: options.articleTimeoutMs ?? DEFAULT_ARTICLE_TIMEOUT_MS,
           remoteImages: options.remoteImages,
@@ -348,6 +357,7 @@ async function buildOne(entry: Loaded, context: BuildContext): Promise<ArticleRe
             }),
         })
       : undefined;
+    if (printed) options.onLaidOut?.({ source, laidOut: printed.laidOut, bodySize: printed.fit.bodySize, leading: printed.fit.leading });
     for (const { url, reason } of printed?.blocked ?? []) {
       file.message(`not loaded: ${url.length > 120 ? `${url.slice(0, 120)}…` : url} — ${reason}`, {
         ruleId: 'blocked-request',
@@ -356,9 +366,12 @@ async function buildOne(entry: Loaded, context: BuildContext): Promise<ArticleRe
     }
     const checks = printed ? preflight({ ...printed, fonts: context.template.fonts }) : undefined;
     if (checks && !checks.overflow.ok) {
+      const where = checks.overflow.items.map((item) => item.page).join(', ');
       fatal(
         file,
-        `the article does not fit one ${doc.geometry.name} page even at ${doc.geometry.bodySize.min}pt; shorten it or choose a larger preset (\`layout: { preset: broadsheet }\`)`,
+        checks.pages >= MAX_PAGES
+          ? `the article needs more than ${MAX_PAGES} ${doc.geometry.name} pages; split it into several articles`
+          : `a block on page ${where} is taller than the page's columns and would be cut; make it smaller (a shorter table or code block, a smaller photo) or choose a larger preset`,
         'overflow',
       );
     }
@@ -370,12 +383,21 @@ async function buildOne(entry: Loaded, context: BuildContext): Promise<ArticleRe
       if (wants('pdf') && printed) payloads.push(['pdf', printed.pdf, printed.pages]);
       if (wants('png') && printed) payloads.push(['png', printed.png]);
       if (wants('html')) {
-        // The page as printed: at the body size the copyfit chose.
+        // The page as printed: at the settings the copyfit chose, over the pages it flowed to,
+        // linking the original photos rather than the scaled print copies in the work folder.
+        const assetUrl = relativeUrl(join(options.outDir, article.slug));
         const { html } = renderPage(article, withPreparedPhotos(tree, photos, 'original'), context.template, {
           bodySize: printed?.fit.bodySize,
-          assetUrl: relativeUrl(join(options.outDir, article.slug)),
+          leading: printed?.fit.leading,
+          assetUrl,
         });
-        payloads.push(['html', new TextEncoder().encode(html)]);
+        let laidOut = printed?.laidOut;
+        for (const photo of photos) {
+          if (laidOut !== undefined && photo.kind === 'file' && photo.print !== photo.original) {
+            laidOut = laidOut.split(pathToFileURL(photo.print).href).join(pathToFileURL(photo.original).href);
+          }
+        }
+        payloads.push(['html', new TextEncoder().encode(laidOut !== undefined ? withLaidOutBody(html, laidOut, assetUrl) : html)]);
       }
       if (wants('epub')) {
         payloads.push([
@@ -392,6 +414,8 @@ async function buildOne(entry: Loaded, context: BuildContext): Promise<ArticleRe
         ]);
       }
       // Only after every format is made does anything reach the output folder.
+      const morePngs = wants('png') && printed ? printed.pngs.slice(1) : [];
+      for (const [index, bytes] of morePngs.entries()) await writeAtomic(join(options.outDir, article.slug, `${article.slug}-${index + 2}.png`), bytes);
       for (const [format, bytes, pages] of payloads) {
         const path = join(options.outDir, article.slug, `${article.slug}.${format}`);
         try {
@@ -409,6 +433,15 @@ async function buildOne(entry: Loaded, context: BuildContext): Promise<ArticleRe
           sha256: createHash('sha256').update(bytes).digest('hex'),
           ...(pages !== undefined ? { pages } : {}),
         };
+      }
+      if (outputs.png && morePngs.length > 0) {
+        const slug = article.slug;
+        outputs.png.pages = morePngs.length + 1;
+        outputs.png.more = morePngs.map((bytes, index) => ({
+          path: `${slug}/${slug}-${index + 2}.png`,
+          bytes: bytes.byteLength,
+          sha256: createHash('sha256').update(bytes).digest('hex'),
+        }));
       }
     }
     return report({ outputs, preflight: checks });

@@ -1,0 +1,197 @@
+// The newspaper page in real Chromium with the bundled fonts: copyfit, continuation
+// pages and jump lines, and a fixture that makes each preflight check fail beside
+// the seed, which passes them all.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Element, Root } from 'hast';
+import { toText } from 'hast-util-to-text';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadArticle, loadConfig } from '../src/content/load.js';
+import type { LayoutOptions } from '../src/content/schema.js';
+import { loadTemplate, renderPage, TEMPLATES_DIR } from '../src/layout/index.js';
+import { BrowserSession, preflight, printPage, type Preflight, type PrintResult } from '../src/print/index.js';
+import { createArticleProcessor, transformArticle } from '../src/transform/index.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const seed = join(root, 'content', '000_952877358d78f3b2.md');
+const processor = createArticleProcessor();
+let browser: BrowserSession;
+let scratch: string;
+
+beforeAll(async () => {
+  browser = new BrowserSession();
+  scratch = mkdtempSync(join(tmpdir(), 'presswork-page-'));
+});
+afterAll(async () => {
+  await browser?.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+interface Laid {
+  printed: PrintResult;
+  checks: Preflight;
+  tree: Root;
+}
+
+async function layOut(path: string, layout: LayoutOptions = {}, templateRoot?: string): Promise<Laid> {
+  const article = await loadArticle(path, loadConfig(root));
+  article.layout = { ...article.layout, ...layout };
+  const tree = await transformArticle(processor, article.file);
+  const template = loadTemplate('newspaper', templateRoot);
+  const doc = renderPage(article, tree, template);
+  const workDir = mkdtempSync(join(scratch, 'work-'));
+  const printed = await printPage(browser, doc, {
+    workDir,
+    allowedRoots: [template.dir, join(path, '..'), ...template.fonts.map((font) => join(font.cssPath, '..'))],
+    metadata: { title: 't', authors: [], keywords: [], lang: 'zh-CN', creator: 'presswork test' },
+    fit: { bodySize: doc.geometry.bodySize, leading: doc.geometry.leading, folio: doc.folio, maxPages: 50 },
+    render: false,
+  });
+  return { printed, checks: preflight({ ...printed, fonts: template.fonts }), tree };
+}
+
+function article(path: string, body: string, frontMatter = 'headline: 测试标题'): string {
+  const file = join(scratch, path);
+  writeFileSync(file, `---\n${frontMatter}\n---\n\n${body}\n`);
+  return file;
+}
+
+const squeeze = (text: string) => text.replace(/\s+/g, '');
+
+function bodyText(tree: Root): string {
+  let body: Element | undefined;
+  const visit = (node: Root | Element) => {
+    for (const child of node.children) {
+      if (child.type !== 'element') continue;
+      if (Array.isArray(child.properties.className) && child.properties.className.includes('article-body')) body = child;
+      else visit(child);
+    }
+  };
+  visit(tree);
+  return body ? toText(body) : '';
+}
+
+describe('the seed on its tabloid page', () => {
+  it('fits one page, full to within 3 %, columns within one line, and passes every check', async () => {
+    const { checks, printed } = await layOut(seed);
+    expect(checks.pages).toBe(1);
+    expect(checks.fill).toBeGreaterThanOrEqual(0.97);
+    expect(checks.perPage[0]!.columnBalance).toBeLessThanOrEqual(1);
+    for (const name of ['overflow', 'kinsoku', 'orphanLines', 'missingGlyphs', 'underfill', 'columnBalance', 'systemFonts'] as const) {
+      expect(checks[name], name).toEqual({ ok: true, count: 0, items: [] });
+    }
+    expect(checks.ok).toBe(true);
+    expect(checks.bodySize).toBeGreaterThanOrEqual(8.5);
+    expect(checks.bodySize).toBeLessThanOrEqual(10.5);
+    expect(printed.pageStarts).toEqual([]);
+  });
+});
+
+describe('the seed on a4: continuation pages', () => {
+  let laid: Laid;
+  beforeAll(async () => {
+    laid = await layOut(seed, { preset: 'a4' });
+  });
+
+  it('runs over more than one page with a clean preflight on every page', () => {
+    expect(laid.checks.pages).toBeGreaterThan(1);
+    expect(laid.checks.ok, JSON.stringify(laid.checks.perPage)).toBe(true);
+    for (const page of laid.checks.perPage) {
+      expect(page.fill).toBeGreaterThanOrEqual(0.97);
+      expect(page.columnBalance).toBeLessThanOrEqual(1);
+      expect(page.lines).toBeGreaterThan(0);
+    }
+  });
+
+  it('sends the reader on with 下转 and takes them up with 上接, under each page’s own 版次', () => {
+    const html = laid.printed.laidOut;
+    const pages = html.split('<div class="page').slice(1);
+    expect(pages).toHaveLength(laid.checks.pages);
+    pages.forEach((page, index) => {
+      const number = 3 + index; // the sample config's 第3版
+      expect(page).toContain(`<span class="page-no">第${number}版</span>`);
+      if (index < pages.length - 1) expect(page).toContain(`（下转第${number + 1}版）`);
+      if (index > 0) expect(page).toContain(`（上接第${number - 1}版）`);
+    });
+  });
+
+  it('keeps every character of the body, in order, across the page breaks', () => {
+    const printedText = laid.printed.lines.map((line) => line.text).join('');
+    expect(squeeze(printedText)).toBe(squeeze(bodyText(laid.tree)));
+  });
+
+  it('names where each continuation page starts, as a block id and an offset into its text', () => {
+    const starts = laid.printed.pageStarts;
+    expect(starts.map((start) => start.page)).toEqual(laid.checks.perPage.slice(1).map((page) => page.page));
+    for (const start of starts) {
+      const firstLine = laid.printed.lines.find((line) => line.page === start.page)!;
+      expect(firstLine.blockId).toBe(start.blockId);
+      // The block's text before the offset is exactly what the earlier pages printed of it.
+      const before = laid.printed.lines.filter((line) => line.blockId === start.blockId && line.page < start.page).map((line) => line.text).join('');
+      expect(squeeze(before).length).toBeLessThanOrEqual(start.offset);
+      if (start.offset > 0) expect(laid.printed.laidOut).toContain(`data-block="${start.blockId}"`);
+    }
+  });
+});
+
+describe('the seed on broadsheet', () => {
+  it('is a module across the grid, as deep as it needs, with a clean preflight', async () => {
+    const { checks } = await layOut(seed, { preset: 'broadsheet' });
+    expect(checks.pages).toBe(1);
+    expect(checks.ok, JSON.stringify(checks)).toBe(true);
+  });
+});
+
+describe('the long article (psql(1) from manpages-zh)', () => {
+  it('runs over several tabloid pages, Han and Latin mixed, with a clean preflight on every page', async () => {
+    const { checks, printed, tree } = await layOut(join(root, 'content', 'manpages-zh-psql.md'));
+    expect(checks.pages).toBeGreaterThanOrEqual(3);
+    expect(checks.ok, JSON.stringify({ ...checks, perPage: undefined }).slice(0, 2000)).toBe(true);
+    expect(checks.perPage.every((page) => page.fill >= 0.97 && page.columnBalance <= 1)).toBe(true);
+    expect(printed.pageStarts).toHaveLength(checks.pages - 1);
+    expect(squeeze(printed.lines.map((line) => line.text).join(''))).toBe(squeeze(bodyText(tree)));
+  });
+});
+
+describe('each check fails on a fixture made to fail it', () => {
+  it('underfill: a two-sentence article cannot fill a tabloid page', async () => {
+    const { checks } = await layOut(article('short.md', '工会工作要服务职工。职工满意是标准。'));
+    expect(checks.underfill.ok).toBe(false);
+    expect(checks.underfill.items[0]).toMatchObject({ page: 1, message: expect.stringContaining('% full') });
+    expect(checks.ok).toBe(false);
+  });
+
+  it('overflow: a photo taller than the page cannot be placed, split or moved', async () => {
+    await sharp({ create: { width: 200, height: 6000, channels: 3, background: '#777' } }).png().toFile(join(scratch, 'tall.png'));
+    const { checks } = await layOut(article('tall.md', '第一段。\n\n![竖长图](tall.png)\n\n第二段。'));
+    expect(checks.overflow.ok).toBe(false);
+    expect(checks.overflow.items[0]!.page).toBeGreaterThanOrEqual(1);
+  });
+
+  it('columnBalance: one tall photo in a short article leaves the other columns short', async () => {
+    await sharp({ create: { width: 300, height: 1200, channels: 3, background: '#777' } }).png().toFile(join(scratch, 'column.png'));
+    const { checks } = await layOut(article('column.md', `![一栏高的图](column.png)\n\n${'职工之家建设要实。'.repeat(30)}`));
+    expect(checks.columnBalance.ok).toBe(false);
+    expect(checks.columnBalance.items[0]!.message).toMatch(/lines apart/);
+  });
+
+  it('kinsoku and orphanLines: a template that breaks lines anywhere and wraps greedily fails both', async () => {
+    const loose = join(scratch, 'templates');
+    cpSync(join(TEMPLATES_DIR, 'newspaper'), join(loose, 'newspaper'), { recursive: true });
+    appendFileSync(join(loose, 'newspaper', 'page.css'), '\nbody { line-break: anywhere; }\n.article-body p { text-wrap: wrap; }\n.keep-together { white-space: normal; }\n');
+    const { checks } = await layOut(seed, {}, loose);
+    expect(checks.kinsoku.ok).toBe(false);
+    expect(checks.kinsoku.items[0]).toMatchObject({ page: 1, text: expect.any(String), rect: expect.objectContaining({ width: expect.any(Number) }) });
+    expect(checks.kinsoku.items[0]!.message).toMatch(/^line (starts|ends) with/);
+    expect(checks.orphanLines.ok).toBe(false);
+  });
+
+  it('missingGlyphs: a character no bundled font draws', async () => {
+    const { checks } = await layOut(article('glyph.md', '正文里有一个𓀀字。'));
+    expect(checks.missingGlyphs.items.map((item) => item.char)).toEqual(['𓀀']);
+    expect(readFileSync(join(scratch, 'glyph.md'), 'utf8')).toContain('𓀀');
+  });
+});
