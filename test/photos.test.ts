@@ -97,9 +97,9 @@ describe('photos', () => {
   it('fails the images preflight check for a photo under 200 ppi at its printed size', () => {
     const check = article('a').preflight!.images;
     expect(check.ok).toBe(false);
-    const tiny = check.items.find((item) => item.startsWith('丁'));
+    const tiny = check.items.map((item) => item.message).find((message) => message.startsWith('丁'));
     expect(tiny).toMatch(/^丁，职工代表: \d+ ppi at \d+ × \d+ mm \(60 × 80 px\); it prints soft — use a file of at least \d+ px wide for 200 ppi/);
     expect(Number(/: (\d+) ppi/.exec(tiny ?? '')?.[1])).toBeLessThan(200);
-    expect(check.items.some((item) => item.startsWith('甲'))).toBe(false);
+    expect(check.items.some((item) => item.message.startsWith('甲'))).toBe(false);
   });
 });

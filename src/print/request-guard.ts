@@ -33,12 +33,19 @@ export interface GuardOptions {
 export async function guardRequests(page: Page, options: GuardOptions, blocked: BlockedRequest[]): Promise<void> {
   const roots = await Promise.all(options.roots.map(async (root) => realpath(root).catch(() => resolve(root))));
   await page.setRequestInterception(true);
+  // The copyfit lays the page out many times and each layout asks for its images again (interception
+  // turns the cache off): decide, fetch and report each URL once per page.
+  const verdicts = new Map<string, Promise<Verdict>>();
   page.on('request', (request: HTTPRequest) => {
-    void decide(request, roots, options.remoteImages).then(
+    const url = request.url();
+    const known = verdicts.get(url);
+    const verdict = known ?? decide(request, roots, options.remoteImages);
+    if (!known) verdicts.set(url, verdict);
+    void verdict.then(
       async (verdict) => {
         if (verdict.kind === 'allow') return request.continue();
         if (verdict.kind === 'respond') return request.respond(verdict.response);
-        blocked.push({ url: request.url(), reason: verdict.reason });
+        if (!known) blocked.push({ url, reason: verdict.reason });
         return request.abort('accessdenied');
       },
       // A request the page no longer wants (page closed mid-way) cannot be answered: nothing to do.
