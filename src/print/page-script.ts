@@ -196,13 +196,16 @@ export function installPageScript(): void {
     page.setAttribute('data-page', `${number}`);
     page.classList.remove('front-page');
     page.classList.add('continuation-page');
-    const head = firstPage!.querySelector('.running-head');
-    if (head) {
-      const copy = head.cloneNode(true) as HTMLElement;
+    // The 报眉 and the page foot as on page 1, with this page's 版次.
+    const withFolio = (selector: string): void => {
+      const original = firstPage!.querySelector(selector);
+      if (!original) return;
+      const copy = original.cloneNode(true) as HTMLElement;
       const pageNo = copy.querySelector('.page-no');
       if (pageNo) pageNo.textContent = folio;
       page.append(copy);
-    }
+    };
+    withFolio('.running-head');
     const typeArea = document.createElement('div');
     typeArea.className = 'type-area';
     const article = document.createElement('article');
@@ -213,13 +216,7 @@ export function installPageScript(): void {
     article.append(body);
     typeArea.append(article);
     page.append(typeArea);
-    const foot = firstPage!.querySelector('.page-foot');
-    if (foot) {
-      const copy = foot.cloneNode(true) as HTMLElement;
-      const pageNo = copy.querySelector('.page-no');
-      if (pageNo) pageNo.textContent = folio;
-      page.append(copy);
-    }
+    withFolio('.page-foot');
     document.body.append(page);
     return { page, body };
   }
