@@ -205,7 +205,8 @@ describe('--browser-ws', () => {
     const profile = mkdtempSync(join(tmpdir(), 'presswork-remote-'));
     const args = ['--headless=new', '--remote-debugging-address=127.0.0.1', '--remote-debugging-port=0', `--user-data-dir=${profile}`, '--no-first-run', '--disable-gpu'];
     if (process.getuid?.() === 0) args.push('--no-sandbox');
-    const chromium = spawn(findBrowser(), [...args, 'about:blank'], { stdio: 'ignore' });
+    // Its own process group, so the whole browser (helpers included) can be killed at the end.
+    const chromium = spawn(findBrowser(), [...args, 'about:blank'], { stdio: 'ignore', detached: true });
     try {
       // Chromium writes its port and browser id to DevToolsActivePort once it listens.
       const portFile = join(profile, 'DevToolsActivePort');
@@ -232,10 +233,19 @@ describe('--browser-ws', () => {
       expect(wrong.stderr).toContain('--browser-ws takes');
     } finally {
       const exited = chromium.exitCode === null ? new Promise((done) => chromium.once('exit', done)) : undefined;
-      chromium.kill('SIGKILL');
+      try {
+        process.kill(-(chromium.pid ?? 0), 'SIGKILL');
+      } catch {
+        chromium.kill('SIGKILL');
+      }
       await exited;
-      // Its helper processes may still be writing to the profile for a moment.
-      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+      // Its helper processes may still be writing to the profile for a moment; a profile left in tmp fails nothing.
+      await new Promise((done) => setTimeout(done, 500));
+      try {
+        rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+      } catch {
+        // ENOTEMPTY while a dying helper still writes: the folder is in tmp and holds nothing of the test's.
+      }
     }
   });
 });
