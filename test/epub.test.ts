@@ -1,25 +1,17 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Element, Root } from 'hast';
+import type { Element } from 'hast';
 import { toText } from 'hast-util-to-text';
 import JSZip from 'jszip';
-import rehypeParse from 'rehype-parse';
-import { unified } from 'unified';
-import { visit } from 'unist-util-visit';
-import { VFile } from 'vfile';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { parse as parseYaml } from 'yaml';
-import type { RunningHead } from '../src/content/load.js';
-import { frontMatterSchema, type FrontMatter } from '../src/content/schema.js';
-import { buildEpub, type EpubInput } from '../src/epub/index.js';
+import { buildEpub } from '../src/epub/index.js';
 import { uuidV5 } from '../src/epub/metadata.js';
-import { epubcheck, epubcheckMissing, type EpubcheckResult } from './support/epubcheck.js';
-import { createArticleProcessor, transformArticle } from '../src/transform/index.js';
+import { epubcheckMissing, type EpubcheckResult } from './support/epubcheck.js';
+import { elements, entry as file, epubcheckBytes as check, inputFrom, parseXhtml, TINY_PNG, unpack } from './support/epub-book.js';
 
 const SEED = join(import.meta.dirname, '..', 'content', '000_952877358d78f3b2.md');
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'epub', 'seed-like.md');
-const processor = createArticleProcessor();
 const scratch = mkdtempSync(join(tmpdir(), 'presswork-epub-'));
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -28,73 +20,14 @@ const epubcheckAbsent = await epubcheckMissing();
 const skipEpubcheck = epubcheckAbsent !== undefined;
 if (epubcheckAbsent) console.warn(`EPUBCheck tests skipped: ${epubcheckAbsent}`);
 
-/** Markdown with a front matter block → the input buildEpub gets from the build. */
-async function inputFrom(markdown: string, extra: Partial<EpubInput> = {}): Promise<EpubInput> {
-  const match = /^---\n([\s\S]*?)\n---\n/.exec(markdown);
-  const frontMatter: FrontMatter = frontMatterSchema.parse(match ? parseYaml(match[1] ?? '') : { headline: '标题' });
-  const file = new VFile({ path: 'story.md', value: markdown });
-  file.data.frontMatter = frontMatter;
-  const tree = await transformArticle(processor, file);
-  const runningHead: RunningHead = { sampleFields: [] };
-  return {
-    tree,
-    frontMatter,
-    slug: frontMatter.slug ?? 'story',
-    sectionHeads: file.data.sectionHeads ?? [],
-    runningHead,
-    creator: 'presswork 0.1.0',
-    sourceDateEpoch: 1_700_000_000,
-    ...extra,
-  };
-}
-
-interface Unpacked {
-  bytes: Uint8Array;
-  names: string[];
-  text: Map<string, string>;
-}
-
-async function unpack(bytes: Uint8Array): Promise<Unpacked> {
-  const zip = await JSZip.loadAsync(bytes);
-  const names = Object.keys(zip.files);
-  const text = new Map<string, string>();
-  for (const name of names) {
-    const entry = zip.file(name);
-    if (entry) text.set(name, await entry.async('string'));
-  }
-  return { bytes, names, text };
-}
-
-function file(book: Unpacked, name: string): string {
-  const value = book.text.get(name);
-  if (value === undefined) throw new Error(`${name} is not in the EPUB (it has ${book.names.join(', ')})`);
-  return value;
-}
-
-/** Runs EPUBCheck on the bytes and returns its fatal errors, errors and warnings. */
-async function epubcheckBytes(bytes: Uint8Array, name: string): Promise<EpubcheckResult> {
-  const path = join(scratch, `${name}.epub`);
-  writeFileSync(path, bytes);
-  return epubcheck(path);
-}
-
-function elements(tree: Root, test: (node: Element) => boolean): Element[] {
-  const found: Element[] = [];
-  visit(tree, 'element', (node: Element) => {
-    if (test(node)) found.push(node);
-  });
-  return found;
-}
-
-function parseXhtml(markup: string): Root {
-  return unified().use(rehypeParse).parse(markup);
-}
+const epubcheckBytes = (bytes: Uint8Array, name: string): Promise<EpubcheckResult> => check(bytes, scratch, name);
+const FONT_ENTRY = /^OEBPS\/fonts\/f\d+-\d+\.ttf$/;
 
 const seedLike = readFileSync(FIXTURE, 'utf8');
 
 describe('buildEpub: the seed-like article', async () => {
   const input = await inputFrom(seedLike);
-  const bytes = await buildEpub(input);
+  const { bytes } = await buildEpub(input);
   const book = await unpack(bytes);
   const opf = file(book, 'OEBPS/content.opf');
   const chapter = file(book, 'OEBPS/article.xhtml');
@@ -139,14 +72,15 @@ describe('buildEpub: the seed-like article', async () => {
     expect(opf).toContain('<dc:description>市委党的群团工作会议在首都企业工会引起强烈反响</dc:description>');
   });
 
-  it('dates the book from SOURCE_DATE_EPOCH and names the generator', () => {
+  it('dates the book from SOURCE_DATE_EPOCH and names the generator, but claims no publication date it was not given', () => {
     expect(opf).toContain('<meta property="dcterms:modified">2023-11-14T22:13:20Z</meta>');
-    expect(opf).toContain('<dc:date>2023-11-14</dc:date>');
+    expect(opf).not.toContain('<dc:date>');
     expect(opf).toContain('<meta name="generator" content="presswork 0.1.0"/>');
   });
 
   it('has ASCII file names, mimetype first and stored, and nothing fetched', () => {
-    expect(book.names).toEqual(['mimetype', 'META-INF/container.xml', 'OEBPS/content.opf', 'OEBPS/nav.xhtml', 'OEBPS/toc.ncx', 'OEBPS/style.css', 'OEBPS/article.xhtml']);
+    expect(book.names.filter((name) => !FONT_ENTRY.test(name))).toEqual(['mimetype', 'META-INF/container.xml', 'OEBPS/content.opf', 'OEBPS/nav.xhtml', 'OEBPS/toc.ncx', 'OEBPS/style.css', 'OEBPS/article.xhtml']);
+    expect(book.names.slice(7).every((name) => FONT_ENTRY.test(name))).toBe(true);
     for (const name of book.names) expect(name).toMatch(/^[\x21-\x7e]+$/);
     const header = Buffer.from(bytes.subarray(0, 58));
     expect(header.readUInt32LE(0)).toBe(0x04034b50);
@@ -195,6 +129,7 @@ describe('buildEpub: the seed-like article', async () => {
       ['article.xhtml#section-2', '工会组织要探索有效工作抓手'],
       ['article.xhtml#section-3', '工会组织要坚持问题意识、改革创新'],
       ['article.xhtml', '正文'],
+      ['article.xhtml#page-1', '1'],
     ]);
     expect(nav).toContain('<a epub:type="bodymatter" href="article.xhtml">');
   });
@@ -214,9 +149,9 @@ describe('buildEpub: reproducible', () => {
     const input = await inputFrom(seedLike);
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2001-02-03T04:05:06Z'));
-    const first = await buildEpub(input);
+    const { bytes: first } = await buildEpub(input);
     vi.setSystemTime(new Date('2031-12-30T23:58:00Z'));
-    const second = await buildEpub(await inputFrom(seedLike));
+    const { bytes: second } = await buildEpub(await inputFrom(seedLike));
     vi.useRealTimers();
     const identifier = async (bytes: Uint8Array) => /<dc:identifier id="pub-id">([^<]+)</.exec(file(await unpack(bytes), 'OEBPS/content.opf'))?.[1];
     const id = await identifier(first);
@@ -224,7 +159,7 @@ describe('buildEpub: reproducible', () => {
     expect(await identifier(second)).toBe(id);
     expect(Buffer.from(second).equals(Buffer.from(first))).toBe(true);
     // Not a constant: other text, other identifier.
-    const edited = await buildEpub(await inputFrom(seedLike.replace('卢暘表示', '卢暘说')));
+    const { bytes: edited } = await buildEpub(await inputFrom(seedLike.replace('卢暘表示', '卢暘说')));
     expect(await identifier(edited)).not.toBe(id);
   });
 
@@ -233,7 +168,7 @@ describe('buildEpub: reproducible', () => {
     const input = await inputFrom(markdown, { sourceDateEpoch: undefined });
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2031-12-30T23:58:00Z'));
-    const opf = file(await unpack(await buildEpub(input)), 'OEBPS/content.opf');
+    const opf = file(await unpack((await buildEpub(input)).bytes), 'OEBPS/content.opf');
     vi.useRealTimers();
     expect(opf).toContain('<meta property="dcterms:modified">2015-09-20T00:00:00Z</meta>');
     expect(opf).toContain('<dc:date>2015-09-20</dc:date>');
@@ -253,7 +188,7 @@ describe('buildEpub: reproducible', () => {
 describe('buildEpub: a bare article', async () => {
   const markdown = '---\nheadline: 短讯\n---\n\n第一段，没有副题、署名和照片。\n\n第二段。\n';
   const input = await inputFrom(markdown, { sourceDateEpoch: undefined });
-  const bytes = await buildEpub(input);
+  const { bytes } = await buildEpub(input);
   const book = await unpack(bytes);
   const opf = file(book, 'OEBPS/content.opf');
 
@@ -294,7 +229,7 @@ describe('buildEpub: what an EPUB cannot carry', async () => {
     '末段。',
   ].join('\n');
   const input = await inputFrom(markdown, { runningHead: { paper: '劳动午报', date: '2015-09-20', section: '要闻', sampleFields: ['paper', 'section'] } });
-  const bytes = await buildEpub(input);
+  const { bytes } = await buildEpub(input);
   const book = await unpack(bytes);
   const chapter = file(book, 'OEBPS/article.xhtml');
 
@@ -305,7 +240,7 @@ describe('buildEpub: what an EPUB cannot carry', async () => {
   });
 
   it('fetches and packs no image: figures keep their captions, the inline image its name', () => {
-    expect(book.names.filter((name) => !/^(mimetype|META-INF\/container\.xml|OEBPS\/(content\.opf|nav\.xhtml|toc\.ncx|style\.css|article\.xhtml))$/.test(name))).toEqual([]);
+    expect(book.names.filter((name) => !/^(mimetype|META-INF\/container\.xml|OEBPS\/(content\.opf|nav\.xhtml|toc\.ncx|style\.css|article\.xhtml|fonts\/f\d+-\d+\.ttf))$/.test(name))).toEqual([]);
     expect(chapter).not.toMatch(/<img\b|example\.invalid|local\.jpg/);
     const xhtml = parseXhtml(chapter);
     expect(elements(xhtml, (node) => node.tagName === 'figure').map((node) => toText(node))).toEqual(['张三远程照片', '本地照片']);
@@ -330,8 +265,97 @@ describe('buildEpub: what an EPUB cannot carry', async () => {
 
 describe.skipIf(!existsSync(SEED) || skipEpubcheck)('buildEpub: the real seed', () => {
   it('passes EPUBCheck with 0 errors and 0 warnings', async () => {
-    const bytes = await buildEpub(await inputFrom(readFileSync(SEED, 'utf8'), { slug: '000_952877358d78f3b2' }));
+    const { bytes } = await buildEpub(await inputFrom(readFileSync(SEED, 'utf8'), { slug: '000_952877358d78f3b2' }));
     const report = await epubcheckBytes(bytes, 'seed');
     expect(report.problems).toEqual([]);
+  });
+});
+
+describe('buildEpub: archival metadata', async () => {
+  const edition = { paper: '劳动午报', date: '2015-09-20', page: 3, section: '要闻', sampleFields: [] };
+  const opfOf = async (bytes: Uint8Array) => file(await unpack(bytes), 'OEBPS/content.opf');
+  const identifierOf = (opf: string) => /<dc:identifier id="pub-id">([^<]+)</.exec(opf)?.[1];
+
+  it('records the paper, section, edition and date, and keeps the identifier of that edition through a correction', async () => {
+    const input = await inputFrom(seedLike, { runningHead: edition });
+    const opf = await opfOf((await buildEpub(input)).bytes);
+    expect(opf).toContain('<dc:publisher>劳动午报</dc:publisher>');
+    expect(opf).toContain('<dc:subject>要闻</dc:subject>');
+    expect(opf).toContain('<dc:source>劳动午报 2015-09-20 第3版</dc:source>');
+    expect(opf).toContain('<dc:date>2015-09-20</dc:date>');
+    expect(opf).toContain('<meta property="dcterms:modified">2023-11-14T22:13:20Z</meta>');
+    expect(identifierOf(opf)).toBe(`urn:uuid:${uuidV5('presswork:edition:劳动午报:2015-09-20:story', '6ba7b811-9dad-11d1-80b4-00c04fd430c8')}`);
+    expect(input.file.messages.map((message) => message.ruleId)).not.toContain('archival-metadata');
+
+    const corrected = await inputFrom(seedLike.replace('卢暘表示', '卢暘说'), { runningHead: edition });
+    expect(identifierOf(await opfOf((await buildEpub(corrected)).bytes))).toBe(identifierOf(opf));
+    const otherDay = await inputFrom(seedLike, { runningHead: { ...edition, date: '2015-09-21' } });
+    expect(identifierOf(await opfOf((await buildEpub(otherDay)).bytes))).not.toBe(identifierOf(opf));
+  });
+
+  it('warns that the archival metadata is incomplete when the paper and date are only sample values', async () => {
+    const input = await inputFrom(seedLike, { runningHead: { ...edition, sampleFields: ['paper', 'date', 'page', 'section'] } });
+    const opf = await opfOf((await buildEpub(input)).bytes);
+    for (const tag of ['dc:publisher', 'dc:subject', 'dc:source', 'dc:date']) expect(opf).not.toContain(`<${tag}>`);
+    expect(opf).not.toContain('示例');
+    const warnings = input.file.messages.filter((message) => message.ruleId === 'archival-metadata');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.reason).toMatch(/^archival metadata incomplete: the article names no paper and no date/);
+    expect(warnings[0]?.fatal).toBe(false);
+  });
+
+  it('warns about the date alone when only the paper is known', async () => {
+    const input = await inputFrom(seedLike, { runningHead: { paper: '劳动午报', sampleFields: [] } });
+    const opf = await opfOf((await buildEpub(input)).bytes);
+    expect(opf).toContain('<dc:source>劳动午报</dc:source>');
+    expect(input.file.messages.find((message) => message.ruleId === 'archival-metadata')?.reason).toMatch(/names no date \(/);
+  });
+
+  it('states schema.org accessibility metadata, with visual access only when there is a cover', async () => {
+    const plain = await opfOf((await buildEpub(await inputFrom(seedLike))).bytes);
+    const covered = await opfOf((await buildEpub(await inputFrom(seedLike, { print: { png: TINY_PNG, pageStarts: [] } }))).bytes);
+    for (const opf of [plain, covered]) {
+      expect(opf).toContain('<meta property="schema:accessMode">textual</meta>');
+      expect(opf).toContain('<meta property="schema:accessModeSufficient">textual</meta>');
+      for (const feature of ['structuralNavigation', 'tableOfContents', 'readingOrder', 'printPageNumbers', 'pageBreakMarkers']) {
+        expect(opf).toContain(`<meta property="schema:accessibilityFeature">${feature}</meta>`);
+      }
+      expect(opf).toContain('<meta property="schema:accessibilityHazard">none</meta>');
+      expect(opf).toMatch(/<meta property="schema:accessibilitySummary">本书是一篇报纸文章的文字版/);
+    }
+    expect(plain).not.toContain('visual');
+    expect(covered).toContain('<meta property="schema:accessMode">visual</meta>');
+    expect(covered).toContain('<meta property="schema:accessibilityFeature">alternativeText</meta>');
+  });
+});
+
+describe('buildEpub: the cover is the printed page 1', async () => {
+  const png = readFileSync(join(import.meta.dirname, 'fixtures', 'epub', 'page-1.png'));
+  const input = await inputFrom(seedLike, { print: { png, pageStarts: [] } });
+  const result = await buildEpub(input);
+  const book = await unpack(result.bytes);
+
+  it.skipIf(skipEpubcheck)('passes EPUBCheck with 0 errors and 0 warnings', async () => {
+    const report = await epubcheckBytes(result.bytes, 'cover');
+    expect(report.problems).toEqual([]);
+  });
+
+  it('packs the render byte for byte as the cover image, named in words, first in the spine', () => {
+    expect(result.cover).toBe(true);
+    expect(Buffer.from(book.binary.get('OEBPS/cover.png') ?? []).equals(png)).toBe(true);
+    const opf = file(book, 'OEBPS/content.opf');
+    expect(opf).toContain('<item id="cover-image" href="cover.png" media-type="image/png" properties="cover-image"/>');
+    expect(opf).toMatch(/<spine toc="ncx">\s*<itemref idref="cover"\/>\s*<itemref idref="article"\/>/);
+    const cover = parseXhtml(file(book, 'OEBPS/cover.xhtml'));
+    const [image] = elements(cover, (node) => node.tagName === 'img');
+    expect(image?.properties.src).toBe('cover.png');
+    expect(image?.properties.alt).toBe('印刷版第1页版面，刊登《努力实现服务职工零距离》；全文见正文。');
+    expect(file(book, 'OEBPS/nav.xhtml')).toContain('<a epub:type="cover" href="cover.xhtml">封面</a>');
+  });
+
+  it('has no cover when the page was not rendered', async () => {
+    const bare = await buildEpub(await inputFrom(seedLike, { print: { png: new Uint8Array(), pageStarts: [] } }));
+    expect(bare.cover).toBe(false);
+    expect((await unpack(bare.bytes)).names.filter((name) => name.includes('cover'))).toEqual([]);
   });
 });

@@ -1,10 +1,13 @@
 // The article tree as the EPUB chapter's XHTML: the same tree the page is
-// printed from, with what an EPUB cannot carry taken out and nothing added to
-// the text. Serialized as XML (self-closed voids, numeric references only).
+// printed from, with what an EPUB cannot carry taken out or put in its valid
+// XHTML form, and nothing added to the text. Serialized as XML (self-closed
+// voids, numeric references only).
 import type { Element, ElementContent, Properties, Root, RootContent } from 'hast';
 import rehypeStringify from 'rehype-stringify';
 import { unified } from 'unified';
+import type { PageStart } from '../print/index.js';
 import { hasClass } from './metadata.js';
+import { markPageBreaks } from './page-breaks.js';
 
 export interface Chapter {
   /** The `<article>` element as XHTML markup. */
@@ -19,14 +22,15 @@ const serializer = unified().use(rehypeStringify, {
   characterReferences: { useNamedReferences: false },
 });
 
-export function articleChapter(tree: Root, lang: string): Chapter {
+export function articleChapter(tree: Root, lang: string, pageStarts: PageStart[] = []): Chapter {
   const source = tree.children.find((node): node is Element => node.type === 'element' && node.tagName === 'article');
   if (!source) throw new Error('buildEpub needs the tree from transformArticle: it has no <article> element');
   // The page is made from the same tree: work on a copy.
   const article = structuredClone(source);
+  markPageBreaks(article, pageStarts);
   const ids = new Set<string>();
   collectIds(article, ids);
-  const [clean] = epubNodes(article, { ids, inFigure: false });
+  const [clean] = epubNodes(article, { ids, seen: new Set(), inFigure: false });
   if (!clean || clean.type !== 'element') throw new Error('the article element was removed');
   // The chapter speaks the book's language, whatever the tree was given.
   clean.properties = { ...clean.properties, lang, xmlLang: lang };
@@ -35,14 +39,38 @@ export function articleChapter(tree: Root, lang: string): Chapter {
 }
 
 interface WalkState {
+  /** Ids that links may point to (valid XML names, first occurrence). */
   ids: Set<string>;
+  /** Ids already written: a second element with the same id loses it. */
+  seen: Set<string>;
   inFigure: boolean;
 }
+
+/** Obsolete HTML elements → their XHTML5 equivalents; the text inside stays. */
+const RENAMED: Record<string, { tagName: string; style?: string }> = {
+  strike: { tagName: 's' },
+  acronym: { tagName: 'abbr' },
+  tt: { tagName: 'code' },
+  big: { tagName: 'span', style: 'font-size: larger' },
+  center: { tagName: 'div', style: 'text-align: center' },
+  font: { tagName: 'span' },
+  blink: { tagName: 'span' },
+  marquee: { tagName: 'span' },
+  nobr: { tagName: 'span', style: 'white-space: nowrap' },
+};
+
+/** Elements whose content is kept without them: no valid XHTML form here (a picture without its image, say). */
+const UNWRAPPED = new Set(['picture', 'noscript']);
+/** Elements dropped with their content: nothing of theirs is text a reader would see. */
+const DROPPED = new Set(['source', 'track', 'script', 'style', 'template', 'iframe', 'object', 'embed', 'link', 'meta', 'base']);
+/** Block content that a `<label>` cannot hold. */
+const BLOCKS = new Set(['p', 'div', 'ul', 'ol', 'dl', 'table', 'blockquote', 'pre', 'figure', 'section', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'details']);
 
 /** One node in, zero or more nodes out. */
 function epubNodes(node: ElementContent, state: WalkState): ElementContent[] {
   if (node.type === 'text') return [{ type: 'text', value: stripNonXml(node.value) }];
   if (node.type !== 'element') return []; // comments; raw HTML was never printed either
+  if (DROPPED.has(node.tagName)) return [];
   if (state.inFigure && hasClass(node, 'photo')) {
     // A figure in the EPUB is its caption until photos can be embedded: no
     // placeholder frame, no broken image.
@@ -56,23 +84,69 @@ function epubNodes(node: ElementContent, state: WalkState): ElementContent[] {
     return [{ type: 'element', tagName: 'span', properties: { className: ['image', 'placeholder'], role: 'img', ariaLabel: alt }, children: [] }];
   }
   const inner: WalkState = { ...state, inFigure: state.inFigure || node.tagName === 'figure' };
-  const children = node.children.flatMap((child) => epubNodes(child, inner));
+  let children = node.children.flatMap((child) => epubNodes(child, inner));
+  if (UNWRAPPED.has(node.tagName)) return children;
   // The words of a link stay; a target the EPUB cannot reach goes.
   if (node.tagName === 'a' && !linkResolves(node.properties.href, state.ids)) return children;
-  return [{ ...node, properties: cleanProperties(node.properties), children }];
+  const renamed = RENAMED[node.tagName];
+  const properties = cleanProperties(node.tagName, node.properties, state);
+  if (renamed?.style) properties.style = joinStyle(renamed.style, properties.style);
+  // A task list's check box is named by its item's words (a label around them), not by added text.
+  const checkBox = children.some((child) => child.type === 'element' && child.tagName === 'input');
+  if (checkBox && node.tagName !== 'label' && !children.some((child) => child.type === 'element' && BLOCKS.has(child.tagName))) {
+    children = [{ type: 'element', tagName: 'label', properties: {}, children }];
+  }
+  return [{ ...node, tagName: renamed?.tagName ?? node.tagName, properties, children }];
 }
 
-function cleanProperties(properties: Properties): Properties {
+/** Presentational attributes of HTML 4 that XHTML5 no longer has; `align`/`valign` live on as CSS. */
+const OBSOLETE = new Set([
+  'bgColor', 'border', 'cellPadding', 'cellSpacing', 'char', 'charOff', 'axis', 'noWrap', 'compact', 'clear', 'frame', 'rules',
+  'hSpace', 'vSpace', 'noShade', 'color', 'face', 'charSet', 'rev', 'shape', 'coords', 'longDesc', 'summary', 'scheme', 'noHref',
+]);
+/** Attributes whose value names other ids. */
+const ID_REFERENCES = new Set(['ariaDescribedBy', 'ariaLabelledBy', 'ariaControls', 'ariaOwns', 'ariaFlowTo', 'ariaActiveDescendant', 'htmlFor', 'headers', 'list']);
+
+function cleanProperties(tagName: string, properties: Properties, state: WalkState): Properties {
   const out: Properties = {};
+  const styles: string[] = [];
   for (const [key, value] of Object.entries(properties)) {
-    // XML has no minimized attributes (`<input disabled>`); the tree's
-    // generator makes none, so drop rather than misstate one.
-    if (value === true || value === null || value === undefined || value === false) continue;
+    if (value === null || value === undefined || value === false) continue;
+    if (OBSOLETE.has(key)) continue;
+    if (key === 'align' || key === 'vAlign') {
+      if (typeof value === 'string' && /^(left|right|center|justify|top|middle|bottom|baseline)$/i.test(value)) {
+        styles.push(key === 'align' ? `text-align: ${value.toLowerCase()}` : `vertical-align: ${value.toLowerCase()}`);
+      }
+      continue;
+    }
+    // width/height remain only on replaced elements (table cells and rules lost them).
+    if ((key === 'width' || key === 'height') && !['img', 'canvas', 'video', 'svg'].includes(tagName)) continue;
+    if (key === 'id') {
+      if (typeof value !== 'string' || !state.ids.has(value) || state.seen.has(value)) continue;
+      state.seen.add(value);
+      out.id = value;
+      continue;
+    }
+    if (ID_REFERENCES.has(key)) {
+      const refs = (Array.isArray(value) ? value.map(String) : String(value).split(/\s+/)).filter((ref) => state.ids.has(ref));
+      if (refs.length > 0) out[key] = refs.join(' ');
+      continue;
+    }
+    // XML has no minimized attributes: a boolean attribute is written with an empty value.
+    if (value === true) {
+      out[key] = '';
+      continue;
+    }
     out[key] = typeof value === 'string' ? stripNonXml(value) : Array.isArray(value) ? value.map((item) => (typeof item === 'string' ? stripNonXml(item) : item)) : value;
   }
+  if (styles.length > 0) out.style = joinStyle(styles.join('; '), out.style);
   // In XHTML only xml:lang counts; EPUB readers look at both.
   if (typeof out.lang === 'string') out.xmlLang = out.lang;
   return out;
+}
+
+function joinStyle(added: string, existing: Properties[string]): string {
+  return typeof existing === 'string' && existing.trim() !== '' ? `${existing.trim().replace(/;?$/, ';')} ${added}` : added;
 }
 
 /** Links that work in the EPUB: to the web, to mail, or to an id in this chapter. */
@@ -90,9 +164,13 @@ function decodeURIComponentSafe(value: string): string {
   }
 }
 
+/** An id XHTML's schema accepts: an XML name without a colon. */
+const XML_NAME = /^[A-Za-z_\u00C0-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD][\w.\-\u00B7\u00C0-\u02FF\u0300-\u037D\u037F-\u1FFF\u200C\u200D\u203F\u2040\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD]*$/;
+
 function collectIds(node: Element | RootContent, ids: Set<string>): void {
   if (node.type !== 'element') return;
-  if (typeof node.properties.id === 'string') ids.add(node.properties.id);
+  const id = node.properties.id;
+  if (typeof id === 'string' && XML_NAME.test(id)) ids.add(id);
   for (const child of node.children) collectIds(child, ids);
 }
 

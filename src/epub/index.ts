@@ -1,25 +1,48 @@
-// epub stage: the article tree → a valid, reproducible EPUB 3 of one chapter.
+// epub stage: the article tree and the print's results → a valid,
+// self-contained, reproducible EPUB 3 of one chapter.
 //
-// epub-gen-memory 1.1.2 makes the zip, but its defaults do not suit an
-// archive: content.opf says xml:lang="en" whatever `lang` is, all authors
-// share one dc:creator, the identifier is random and the dates are the clock's,
-// and chapter HTML goes through its normalizer (which writes every Han
-// character as a numeric reference, strips data-* and fetches every <img>).
-// So every document comes from our own templates (the library's `contentOPF`,
-// `tocXHTML`, `tocNCX`, `chapterXHTML` and `css` options), the chapter is
-// handed over whole in its template rather than as `content` (nothing for the
-// library to normalize or fetch), and the zip it writes is re-packed with fixed
-// dates and order (./archive.ts).
+// Every document is written here from our own templates (./documents.ts) and
+// zipped with fixed dates and order (./archive.ts): nothing reads the clock or
+// a random source. The print stage hands over where its pages break (for the
+// page-list and the page-break markers) and the page-1 render (the cover).
 import type { Root } from 'hast';
-import { EPub } from 'epub-gen-memory';
+import rehypeParse from 'rehype-parse';
+import { unified } from 'unified';
+import type { VFile } from 'vfile';
 import type { RunningHead } from '../content/load.js';
 import type { FrontMatter } from '../content/schema.js';
+import type { LoadedFont } from '../layout/index.js';
+import type { PageStart } from '../print/index.js';
 import type { SectionHead } from '../transform/index.js';
-import { repack } from './archive.js';
+import { pack } from './archive.js';
 import { articleChapter } from './chapter.js';
-import { asTemplate, CHAPTER_FILE, chapterXhtml, contentOpf, NAV_FILE, NCX_FILE, navTree, navXhtml, STYLESHEET_FILE, tocNcx } from './documents.js';
+import {
+  type BookContents,
+  CHAPTER_FILE,
+  chapterXhtml,
+  CONTAINER_XML,
+  contentOpf,
+  COVER_FILE,
+  COVER_IMAGE,
+  coverXhtml,
+  NAV_FILE,
+  NCX_FILE,
+  navTree,
+  navXhtml,
+  PACKAGE_FILE,
+  STYLESHEET_FILE,
+  tocNcx,
+} from './documents.js';
+import { embedFonts } from './fonts.js';
 import { epubMetadata } from './metadata.js';
-import { epubStylesheet } from './stylesheet.js';
+import { epubTemplate, type EpubTemplate } from './stylesheet.js';
+
+export interface EpubPrint {
+  /** The page-1 render (PNG); empty when the page was not rendered. */
+  png: Uint8Array;
+  /** Where each page after the first begins. */
+  pageStarts: PageStart[];
+}
 
 export interface EpubInput {
   tree: Root; // hast root from transformArticle (one <article>)
@@ -32,52 +55,81 @@ export interface EpubInput {
   creator: string;
   /** Seconds since 1970 (SOURCE_DATE_EPOCH): the EPUB's modification date. */
   sourceDateEpoch?: number;
+  /** The template's fonts: the EPUB embeds subsets of them. */
+  fonts: LoadedFont[];
+  /** The print's results. Without them the book has no cover and its page-list only page 1. */
+  print?: EpubPrint;
+  /** The EPUB's template (stylesheet and faces); default: the newspaper template's. */
+  template?: EpubTemplate;
+  /** The article's vfile: warnings (incomplete archival metadata, undrawable characters) go here. */
+  file?: VFile;
 }
 
-export async function buildEpub(input: EpubInput): Promise<Uint8Array> {
+export interface EpubResult {
+  bytes: Uint8Array;
+  /** The embedded font subsets: how many files and their bytes before zip compression. */
+  fonts: { files: number; bytes: number };
+  /** Pages in the page-list. */
+  pages: number;
+  cover: boolean;
+}
+
+const parser = unified().use(rehypeParse);
+
+export async function buildEpub(input: EpubInput): Promise<EpubResult> {
   const meta = epubMetadata(input);
-  const chapter = articleChapter(input.tree, meta.lang);
+  const template = input.template ?? epubTemplate();
+  const pageStarts = input.print?.pageStarts ?? [];
+  const chapter = articleChapter(input.tree, meta.lang, pageStarts);
   for (const head of input.sectionHeads) {
     if (!chapter.ids.has(head.id)) throw new Error(`section head "${head.text}" has id ${head.id}, which is not in the article tree`);
   }
+  const cover = input.print !== undefined && input.print.png.byteLength > 0;
   const nav = navTree(meta, input.sectionHeads);
 
-  const book = new EPub(
-    {
-      title: meta.title,
-      author: meta.authors,
-      ...(meta.description === undefined ? {} : { description: meta.description }),
-      ...(meta.publisher === undefined ? {} : { publisher: meta.publisher }),
-      lang: meta.lang,
-      // The library's own default would be the clock; our templates do not read it.
-      date: meta.modified,
-      version: 3,
-      fonts: [],
-      css: epubStylesheet(),
-      contentOPF: asTemplate(contentOpf(meta)),
-      tocXHTML: asTemplate(navXhtml(meta, nav)),
-      tocNCX: asTemplate(tocNcx(meta, nav)),
-      chapterXHTML: asTemplate(chapterXhtml(meta, chapter.markup)),
-      prependChapterTitles: false,
-      tocInTOC: false,
-      verbose: false,
-    },
-    [{ title: meta.title, filename: CHAPTER_FILE, content: '' }],
+  const documents = new Map<string, string>([[CHAPTER_FILE, chapterXhtml(meta, chapter.markup)]]);
+  if (cover) documents.set(COVER_FILE, coverXhtml(meta));
+  // The fonts cover what the reader shows: every XHTML document's text, the nav's included.
+  const draftContents: BookContents = { cover, pages: pageStarts.length + 1, fonts: [] };
+  documents.set(NAV_FILE, navXhtml(meta, nav, draftContents));
+  const fonts = await embedFonts(
+    [...documents.values()].map((markup) => parser.parse(markup)),
+    template.faces,
+    input.fonts,
   );
-  const written = await book.genEpub();
+  if (fonts.undrawn.length > 0) {
+    input.file?.message(`no font of the template draws ${fonts.undrawn.join(' ')}; the EPUB leaves them to the reader's own fonts`, {
+      ruleId: 'epub-missing-glyph',
+      source: 'presswork',
+    });
+  }
+  if (meta.missing.length > 0) {
+    input.file?.message(
+      `archival metadata incomplete: the article names no ${meta.missing.join(' and no ')} (sample values from the config do not count), so the EPUB has no ${meta.missing.map((key) => (key === 'paper' ? 'dc:publisher/dc:source' : 'dc:date')).join(' or ')} and its identifier derives from the slug and the text; set ${meta.missing.map((key) => `\`${key}:\``).join(' and ')} in the front matter or in presswork.config.yml (with \`sample: false\`)`,
+      { ruleId: 'archival-metadata', source: 'presswork' },
+    );
+  }
 
-  return repack(
-    new Uint8Array(written.buffer, written.byteOffset, written.byteLength),
+  const contents: BookContents = { ...draftContents, fonts: fonts.files };
+  const stylesheet = `${template.css.trimEnd()}\n\n/* Embedded font subsets (generated from template.json epub.faces). */\n${fonts.css}`;
+  const bytes = await pack(
     [
-      { from: 'mimetype', to: 'mimetype' },
-      { from: 'META-INF/container.xml', to: 'META-INF/container.xml' },
-      { from: 'OEBPS/content.opf', to: 'OEBPS/content.opf' },
-      // The library names the nav document toc.xhtml; ours is nav.xhtml.
-      { from: 'OEBPS/toc.xhtml', to: `OEBPS/${NAV_FILE}` },
-      { from: `OEBPS/${NCX_FILE}`, to: `OEBPS/${NCX_FILE}` },
-      { from: `OEBPS/${STYLESHEET_FILE}`, to: `OEBPS/${STYLESHEET_FILE}` },
-      { from: `OEBPS/${CHAPTER_FILE}`, to: `OEBPS/${CHAPTER_FILE}` },
+      { name: 'mimetype', data: 'application/epub+zip' },
+      { name: 'META-INF/container.xml', data: CONTAINER_XML },
+      { name: PACKAGE_FILE, data: contentOpf(meta, contents) },
+      { name: `OEBPS/${NAV_FILE}`, data: navXhtml(meta, nav, contents) },
+      { name: `OEBPS/${NCX_FILE}`, data: tocNcx(meta, nav, contents) },
+      { name: `OEBPS/${STYLESHEET_FILE}`, data: stylesheet },
+      ...(cover && input.print ? [{ name: `OEBPS/${COVER_FILE}`, data: documents.get(COVER_FILE) ?? '' }, { name: `OEBPS/${COVER_IMAGE}`, data: input.print.png, stored: true }] : []),
+      { name: `OEBPS/${CHAPTER_FILE}`, data: documents.get(CHAPTER_FILE) ?? '' },
+      ...fonts.files.map((font) => ({ name: `OEBPS/${font.href}`, data: font.bytes })),
     ],
     meta.modified,
   );
+  return {
+    bytes,
+    fonts: { files: fonts.files.length, bytes: fonts.files.reduce((sum, font) => sum + font.bytes.byteLength, 0) },
+    pages: contents.pages,
+    cover,
+  };
 }

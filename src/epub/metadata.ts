@@ -6,21 +6,29 @@ import { toText } from 'hast-util-to-text';
 import { visit } from 'unist-util-visit';
 import type { RunningHead } from '../content/load.js';
 import { deckSummary, type FrontMatter } from '../content/schema.js';
+import { formatPageNumber } from '../layout/index.js';
 
 export interface EpubMetadata {
-  /** `urn:uuid:…`, name-based on the slug and the article text. */
+  /** `urn:uuid:…`, name-based on paper + date + slug, else on the slug and the article text. */
   identifier: string;
   title: string;
   lang: string;
   authors: string[];
   description?: string;
+  /** `dc:publisher`: the paper. */
   publisher?: string;
-  /** `dc:date`: the article's own date (YYYY-MM-DD) or the build date. */
+  /** `dc:subject`: the paper's section (版面). */
+  subject?: string;
+  /** `dc:source`: the printed edition — paper, date, 版次. */
+  source?: string;
+  /** `dc:date`: the article's own publication date (YYYY-MM-DD). */
   date?: string;
   /** `dcterms:modified`, `CCYY-MM-DDThh:mm:ssZ`. */
   modified: string;
   /** The software that made the file, e.g. `presswork 0.1.0`. */
   generator: string;
+  /** What an archive would want and the article does not say (paper, date); empty when complete. */
+  missing: Array<'paper' | 'date'>;
 }
 
 export interface MetadataInput {
@@ -41,21 +49,35 @@ export const FALLBACK_MODIFIED = '1980-01-01T00:00:00Z';
 export function epubMetadata(input: MetadataInput): EpubMetadata {
   const { frontMatter, runningHead } = input;
   assertLanguageTag(frontMatter.lang);
-  const modified = modifiedDate(input.sourceDateEpoch, frontMatter.date);
-  const date = articleDate(frontMatter, runningHead) ?? (input.sourceDateEpoch === undefined ? undefined : modified.slice(0, 10));
-  const description = describe(frontMatter, input.tree);
   // Values from a sample config are placeholders: the archive must not record them.
-  const publisher = runningHead.paper !== undefined && !runningHead.sampleFields.includes('paper') ? runningHead.paper : undefined;
+  const real = <K extends 'paper' | 'date' | 'page' | 'section'>(key: K): RunningHead[K] | undefined =>
+    runningHead[key] !== undefined && !runningHead.sampleFields.includes(key) ? runningHead[key] : undefined;
+  const date = frontMatter.date ?? real('date');
+  const publisher = real('paper');
+  const subject = real('section');
+  const page = real('page');
+  const modified = modifiedDate(input.sourceDateEpoch, date);
+  const description = describe(frontMatter, input.tree);
+  const missing = [...(publisher === undefined ? (['paper'] as const) : []), ...(date === undefined ? (['date'] as const) : [])];
+  // A rebuild keeps the identifier of a known edition, even after a correction; without one, the text names the book.
+  const identifier =
+    publisher !== undefined && date !== undefined
+      ? uuidV5(`presswork:edition:${publisher}:${date}:${input.slug}`, URL_NAMESPACE)
+      : articleUuid(input.slug, input.tree);
+  const source = publisher === undefined ? undefined : [publisher, date, page === undefined ? undefined : formatPageNumber(page)].filter(Boolean).join(' ');
   return {
-    identifier: `urn:uuid:${articleUuid(input.slug, input.tree)}`,
+    identifier: `urn:uuid:${identifier}`,
     title: frontMatter.headline,
     lang: frontMatter.lang,
     authors: frontMatter.authors ?? [],
     ...(description === undefined ? {} : { description }),
     ...(publisher === undefined ? {} : { publisher }),
+    ...(subject === undefined ? {} : { subject }),
+    ...(source === undefined ? {} : { source }),
     ...(date === undefined ? {} : { date }),
     modified,
     generator: input.creator,
+    missing,
   };
 }
 
@@ -97,13 +119,6 @@ export function modifiedDate(sourceDateEpoch: number | undefined, date: string |
   }
   if (date !== undefined) return `${date}T00:00:00Z`;
   return FALLBACK_MODIFIED;
-}
-
-/** The publication date the article itself claims; a sample config's date is no claim. */
-function articleDate(frontMatter: FrontMatter, runningHead: RunningHead): string | undefined {
-  if (frontMatter.date !== undefined) return frontMatter.date;
-  if (runningHead.date !== undefined && !runningHead.sampleFields.includes('date')) return runningHead.date;
-  return undefined;
 }
 
 /** 副题 without its leading dashes, else the first paragraph of the body. */

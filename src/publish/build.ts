@@ -38,6 +38,8 @@ export type OutputRecord = {
   pages?: number;
   /** The previews of pages 2, 3, … (`<slug>-2.png` …). */
   more?: Array<{ path: string; bytes: number; sha256: string }>;
+  /** EPUB: the embedded font subsets (files, bytes before compression). */
+  fonts?: { files: number; bytes: number };
 };
 
 /** Beyond this an article is not a newspaper article: the build refuses it rather than print a book. */
@@ -339,15 +341,16 @@ async function buildOne(entry: Loaded, context: BuildContext): Promise<ArticleRe
     const { doc, reason: plainContinuation } = limitCopyfit(renderPage(article, withPreparedPhotos(tree, photos, 'print'), context.template), tree);
     if (plainContinuation) file.info(plainContinuation, { ruleId: 'large-article', source: 'presswork' });
     const wants = (format: Format) => options.write && options.formats.includes(format);
-    // The copyfit happens in the browser: the page HTML needs it as much as the PDF does.
-    const needsBrowser = !options.write || wants('pdf') || wants('png') || wants('html');
+    // The copyfit happens in the browser: the page HTML needs it as much as the PDF does;
+    // the EPUB takes its cover and page breaks from the print, so it is the same whatever else is built.
+    const needsBrowser = !options.write || wants('pdf') || wants('png') || wants('html') || wants('epub');
     const printed = needsBrowser
       ? await printPage(context.session, doc, {
           workDir,
           allowedRoots: [context.template.dir, dirname(source), ...context.template.fonts.map((font) => dirname(font.cssPath))],
           metadata: pdfMetadata(article, context.sourceDateEpoch),
           fit: { bodySize: doc.geometry.bodySize, leading: doc.geometry.leading, folio: doc.folio, maxPages: MAX_PAGES },
-          render: wants('pdf') || wants('png'),
+          render: wants('pdf') || wants('png') || wants('epub'),
           timeoutMs: options.articleTimeoutMs ?? DEFAULT_ARTICLE_TIMEOUT_MS,
           remoteImages: options.remoteImages,
           onRetry: (error) =>
@@ -379,8 +382,8 @@ async function buildOne(entry: Loaded, context: BuildContext): Promise<ArticleRe
 
     const outputs: ArticleReport['outputs'] = {};
     if (options.write) {
-      const payloads: Array<[Format, Uint8Array, number?]> = [];
-      if (wants('pdf') && printed) payloads.push(['pdf', printed.pdf, printed.pages]);
+      const payloads: Array<[Format, Uint8Array, Partial<OutputRecord>?]> = [];
+      if (wants('pdf') && printed) payloads.push(['pdf', printed.pdf, { pages: printed.pages }]);
       if (wants('png') && printed) payloads.push(['png', printed.png]);
       if (wants('html')) {
         // The page as printed: at the settings the copyfit chose, over the pages it flowed to,
@@ -400,23 +403,24 @@ async function buildOne(entry: Loaded, context: BuildContext): Promise<ArticleRe
         payloads.push(['html', new TextEncoder().encode(laidOut !== undefined ? withLaidOutBody(html, laidOut, assetUrl) : html)]);
       }
       if (wants('epub')) {
-        payloads.push([
-          'epub',
-          await buildEpub({
-            tree,
-            frontMatter: article.frontMatter,
-            slug: article.slug,
-            sectionHeads: file.data.sectionHeads ?? [],
-            runningHead: article.runningHead,
-            creator: `presswork ${PRESSWORK_VERSION}`,
-            sourceDateEpoch: context.sourceDateEpoch,
-          }),
-        ]);
+        const epub = await buildEpub({
+          tree,
+          frontMatter: article.frontMatter,
+          slug: article.slug,
+          sectionHeads: file.data.sectionHeads ?? [],
+          runningHead: article.runningHead,
+          creator: `presswork ${PRESSWORK_VERSION}`,
+          sourceDateEpoch: context.sourceDateEpoch,
+          fonts: context.template.fonts,
+          print: printed,
+          file,
+        });
+        payloads.push(['epub', epub.bytes, { pages: epub.pages, fonts: epub.fonts }]);
       }
       // Only after every format is made does anything reach the output folder.
       const morePngs = wants('png') && printed ? printed.pngs.slice(1) : [];
       for (const [index, bytes] of morePngs.entries()) await writeAtomic(join(options.outDir, article.slug, `${article.slug}-${index + 2}.png`), bytes);
-      for (const [format, bytes, pages] of payloads) {
+      for (const [format, bytes, extra] of payloads) {
         const path = join(options.outDir, article.slug, `${article.slug}.${format}`);
         try {
           await writeAtomic(path, bytes);
@@ -431,7 +435,7 @@ async function buildOne(entry: Loaded, context: BuildContext): Promise<ArticleRe
           path: relative(options.outDir, path),
           bytes: bytes.byteLength,
           sha256: createHash('sha256').update(bytes).digest('hex'),
-          ...(pages !== undefined ? { pages } : {}),
+          ...extra,
         };
       }
       if (outputs.png && morePngs.length > 0) {

@@ -3,6 +3,7 @@
 import type { Root } from 'hast';
 import rehypeStringify from 'rehype-stringify';
 import remarkFrontmatter from 'remark-frontmatter';
+import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import rehypeRaw from 'rehype-raw';
 import remarkRehype from 'remark-rehype';
@@ -20,6 +21,7 @@ export function createArticleProcessor() {
   return unified()
     .use(remarkParse)
     .use(remarkFrontmatter, ['yaml'])
+    .use(remarkGfm)
     // Raw HTML is parsed into the tree, then sanitized before anything else sees it.
     .use(remarkRehype, { allowDangerousHtml: true })
     .use(rehypeRaw)
