@@ -149,6 +149,7 @@ export function navXhtml(meta: EpubMetadata, nav: NavEntry, contents: BookConten
   return [
     ...xhtmlHead(meta.lang, words.contents),
     '<body>',
+    '<main>',
     '<nav epub:type="toc" id="toc" role="doc-toc" aria-labelledby="toc-title">',
     `<h1 id="toc-title">${xml(words.contents)}</h1>`,
     '<ol>',
@@ -168,6 +169,7 @@ export function navXhtml(meta: EpubMetadata, nav: NavEntry, contents: BookConten
     ...pages.map((page) => `<li><a href="${CHAPTER_FILE}#${pageId(page)}">${page}</a></li>`),
     '</ol>',
     '</nav>',
+    '</main>',
     '</body>',
     '</html>',
     '',

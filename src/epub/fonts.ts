@@ -57,8 +57,9 @@ export async function embedFonts(documents: Root[], rules: FaceRule[], fonts: Lo
   const undrawn = new Set<string>();
   for (const tree of documents) {
     collectText(tree, body, faces, (face, text) => {
-      for (const char of text) {
-        if (!needsGlyph(char.codePointAt(0) ?? 0)) continue;
+      // Collapsed white space is drawn as a space, which needs a glyph (its advance) too.
+      for (const char of text.replace(/[\t\n\r]/g, ' ')) {
+        if (char !== ' ' && !needsGlyph(char.codePointAt(0) ?? 0)) continue;
         // The element's face, else the body face, else any face of the template that has it.
         const drawer = [face, body, ...faces].find((candidate) => fileDrawing(candidate.font, char.codePointAt(0) ?? 0));
         if (drawer) drawer.characters.add(char);
