@@ -473,7 +473,8 @@ function pdfMetadata(article: Article, sourceDateEpoch: number | undefined) {
     title: frontMatter.headline,
     authors: frontMatter.authors ?? [],
     subject: frontMatter.deck === undefined ? undefined : deckSummary(frontMatter.deck),
-    keywords: [frontMatter.section, article.runningHead.paper].filter((value): value is string => Boolean(value)),
+    // Sample values from the config are placeholders, not metadata to archive.
+    keywords: (['section', 'paper'] as const).filter((key) => !article.runningHead.sampleFields.includes(key)).map((key) => article.runningHead[key]).filter((value): value is string => Boolean(value)),
     lang: frontMatter.lang,
     creator: `presswork ${PRESSWORK_VERSION}`,
     sourceDateEpoch,
