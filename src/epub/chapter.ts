@@ -132,9 +132,10 @@ function cleanProperties(tagName: string, properties: Properties, state: WalkSta
       if (refs.length > 0) out[key] = refs.join(' ');
       continue;
     }
-    // XML has no minimized attributes: a boolean attribute is written with an empty value.
+    // XML has no minimized attributes, and hast-util-to-html writes a boolean bare unless its
+    // value is a string other than '' or the lower-case name; XHTML takes the name in any case.
     if (value === true) {
-      out[key] = '';
+      out[key] = key.replace(/[A-Z]/g, (letter) => `-${letter}`).toUpperCase();
       continue;
     }
     out[key] = typeof value === 'string' ? stripNonXml(value) : Array.isArray(value) ? value.map((item) => (typeof item === 'string' ? stripNonXml(item) : item)) : value;

@@ -1,0 +1,111 @@
+// EPUBCheck on EPUBs made from every kind of Markdown a reporter writes: every
+// CommonMark construct, GFM tables, task lists, footnotes and raw HTML, and
+// articles that lack photos, a deck or a byline.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Element, Root } from 'hast';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildEpub } from '../src/epub/index.js';
+import { epubcheckMissing } from './support/epubcheck.js';
+import { elements, entry, epubcheckBytes, inputFrom, parseXhtml, TINY_PNG, unpack } from './support/epub-book.js';
+import { commonMarkArticle } from './support/markdown-fixtures.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'presswork-epub-md-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const skipEpubcheck = (await epubcheckMissing()) !== undefined;
+
+function text(node: Root | Element): string {
+  return node.children.map((child) => (child.type === 'text' ? child.value : child.type === 'element' ? text(child) : '')).join('');
+}
+
+describe('an article with every CommonMark construct, GFM and raw HTML', async () => {
+  const input = await inputFrom(commonMarkArticle, { print: { png: TINY_PNG, pageStarts: [] } });
+  const { bytes } = await buildEpub(input);
+  const book = await unpack(bytes);
+  const markup = entry(book, 'OEBPS/article.xhtml');
+  const chapter = parseXhtml(markup);
+
+  it.skipIf(skipEpubcheck)('passes EPUBCheck with 0 errors and 0 warnings', async () => {
+    const report = await epubcheckBytes(bytes, scratch, 'commonmark');
+    expect(report.problems).toEqual([]);
+    expect([report.nFatal, report.nError, report.nWarning]).toEqual([0, 0, 0]);
+  });
+
+  it('keeps the constructs as XHTML: lists, quotes, code, rules, tables, task boxes named by a label', () => {
+    const tags = new Set(elements(chapter, () => true).map((node) => node.tagName));
+    for (const tag of ['ol', 'ul', 'li', 'blockquote', 'pre', 'code', 'hr', 'table', 'th', 'td', 'em', 'strong', 'a', 'br', 'del', 'input', 'label', 'sup']) {
+      expect(tags, tag).toContain(tag);
+    }
+    const boxes = elements(chapter, (node) => node.tagName === 'input');
+    expect(boxes).toHaveLength(2);
+    for (const box of boxes) expect(box.properties).toEqual(expect.objectContaining({ type: 'checkbox', disabled: true }));
+    expect(markup).toMatch(/<input type="checkbox" disabled="DISABLED" \/>/);
+    expect(elements(chapter, (node) => node.tagName === 'label').map(text)).toEqual([' 已完成的事', ' 未完成的事']);
+    expect(elements(chapter, (node) => node.tagName === 'ol').map((node) => node.properties.start)).toContain(3);
+    // A reference to an id the chapter does not have (the footnote label) is dropped, not left dangling.
+    expect(elements(chapter, (node) => node.properties.ariaDescribedBy !== undefined)).toEqual([]);
+  });
+
+  it('adds no character and loses none of the text the tree carries', () => {
+    const [source] = elements(input.tree, (node) => node.tagName === 'article');
+    const [written] = elements(chapter, (node) => node.tagName === 'article');
+    if (!source || !written) throw new Error('no article');
+    expect(text(written)).toBe(text(source));
+  });
+});
+
+describe('HTML that XHTML 5 no longer has', async () => {
+  // What a looser sanitizer could let through: the chapter writes it in its XHTML 5 form, text unchanged.
+  const fragment = parseXhtml(
+    [
+      '<table border="1" cellpadding="2" width="80%" summary="s"><tr><th align="center" valign="top" bgcolor="red" nowrap>甲</th><td align="right" height="9">乙</td></tr></table>',
+      '<center>居中</center><p>旧<tt>等宽</tt><strike>删</strike><font color="red">字</font><big>大</big><acronym title="中华">中</acronym></p>',
+      '<p id="dup">一</p><p id="dup">二</p><p id="9bad">三</p><p><a href="#9bad">链</a><span aria-labelledby="dup nowhere">四</span></p>',
+      '<ul><li><input type="checkbox" checked disabled> 办完</li></ul><picture><source srcset="x.webp"><img src="x.png" alt="图"></picture>',
+    ].join(''),
+  );
+  const body = elements(fragment, (node) => node.tagName === 'body')[0];
+  const input = await inputFrom('---\nheadline: 旧式 HTML\n---\n\n开头。\n');
+  const [articleBody] = elements(input.tree, (node) => node.properties.className?.toString().includes('article-body') ?? false);
+  articleBody?.children.push(...(body?.children ?? []).filter((node) => node.type === 'element'));
+  const { bytes } = await buildEpub(input);
+  const markup = entry(await unpack(bytes), 'OEBPS/article.xhtml');
+  const chapter = parseXhtml(markup);
+
+  it.skipIf(skipEpubcheck)('passes EPUBCheck with 0 errors and 0 warnings', async () => {
+    const report = await epubcheckBytes(bytes, scratch, 'obsolete');
+    expect(report.problems).toEqual([]);
+  });
+
+  it('turns alignment into CSS, renames obsolete elements, drops presentational attributes and broken ids', () => {
+    const [th] = elements(chapter, (node) => node.tagName === 'th');
+    expect(th?.properties.style).toBe('text-align: center; vertical-align: top');
+    expect(elements(chapter, (node) => node.tagName === 'td')[0]?.properties.style).toBe('text-align: right');
+    expect(markup).not.toMatch(/\b(border|cellpadding|width|height|summary|bgcolor|nowrap|color)="/);
+    expect(markup).not.toMatch(/<(center|tt|strike|font|big|acronym|picture|source)\b/);
+    expect(markup).toContain('<div style="text-align: center">居中</div>');
+    expect(markup).toContain('<p>旧<code>等宽</code><s>删</s><span>字</span><span style="font-size: larger">大</span><abbr title="中华">中</abbr></p>');
+    expect(elements(chapter, (node) => node.properties.id === 'dup')).toHaveLength(1);
+    expect(markup).not.toContain('9bad');
+    expect(markup).toContain('<span aria-labelledby="dup">四</span>');
+    expect(markup).toContain('<li><label><input type="checkbox" checked="CHECKED" disabled="DISABLED" /> 办完</label></li>');
+    expect(markup).toContain('<span class="image placeholder" role="img" aria-label="图"></span>');
+    expect(text(elements(chapter, (node) => node.tagName === 'article')[0] ?? chapter)).toBe(text(elements(input.tree, (node) => node.tagName === 'article')[0] ?? input.tree));
+  });
+});
+
+describe('articles without photos, deck or byline', async () => {
+  const variants: Array<[string, string]> = [
+    ['no photos', '---\nheadline: 无图\ndeck: ——副题在此\nbyline: □本报记者 王路曼\nauthors: [王路曼]\n---\n\n正文一段。\n\n## 小标题\n\n正文二段。\n'],
+    ['no deck', '---\nheadline: 无副题\nbyline: □本报记者 王路曼\nphotos:\n  - name: 赵莹\n    caption: 工会主席\n---\n\n正文一段。\n'],
+    ['no byline', '---\nheadline: 无署名\ndeck: ——副题在此\n---\n\n正文一段。\n\n### 三级小标题\n\n正文二段。\n'],
+  ];
+  for (const [name, markdown] of variants) {
+    it.skipIf(skipEpubcheck)(`${name}: passes EPUBCheck with 0 errors and 0 warnings`, async () => {
+      const { bytes } = await buildEpub(await inputFrom(markdown));
+      const report = await epubcheckBytes(bytes, scratch, name.replace(/ /g, '-'));
+      expect(report.problems).toEqual([]);
+    });
+  }
+});
