@@ -99,8 +99,8 @@ describe('presswork build of the seed', () => {
       expect(link).not.toMatch(/^file:/);
       expect(existsSync(resolve(dirname(htmlPath), decodeURIComponent(link))), link).toBe(true);
     }
-    // Only the five photo placeholders are worth a message.
-    expect(article.messages.map((message: { rule: string }) => message.rule)).toEqual(Array(5).fill('photo-missing'));
+    // Only the five photo placeholders are worth a message, and the seed's unknown paper and date (issue 5).
+    expect(article.messages.map((message: { rule: string }) => message.rule)).toEqual([...Array(5).fill('photo-missing'), 'archival-metadata']);
   });
 
   it('prints one tagged page of the tabloid size with Title and Author', () => {

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import type { Root as HastRoot } from 'hast';
 import type { Root as MdastRoot, RootContent as MdastNode } from 'mdast';
 import remarkFrontmatter from 'remark-frontmatter';
+import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import { SaxesParser } from 'saxes';
 import { unified } from 'unified';
@@ -25,7 +26,8 @@ const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 
 const config = configSchema.parse({});
 const processor = createArticleProcessor();
-const markdownParser = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']);
+// The pipeline reads GFM (tables, strikethrough, autolinks); so does the reference.
+const markdownParser = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm);
 const FRONT_MATTER = '---\nheadline: 标题\n---\n';
 
 /** What XML cannot carry (and presswork refuses): C0/C1 controls but tab, LF, CR; DEL; U+FFFE/F; lone surrogates. */
@@ -88,7 +90,7 @@ function xhtmlBodyText(tree: HastRoot): string {
   parser.on('text', (text) => {
     if (bodyDepth >= 0) parts.push(text);
   });
-  parser.write(`<html xmlns="http://www.w3.org/1999/xhtml"><body>${markup}</body></html>`).close();
+  parser.write(`<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"><body>${markup}</body></html>`).close();
   if (error) throw new Error(`not well-formed XHTML: ${error.message}\n${markup}`);
   return parts.join('');
 }
