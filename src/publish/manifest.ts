@@ -18,6 +18,10 @@ const outputSchema = z.looseObject({
   bytes: z.number().int().nonnegative(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   pages: z.number().int().positive().optional(),
+  fonts: z
+    .object({ files: z.number().int().nonnegative(), bytes: z.number().int().nonnegative() })
+    .optional()
+    .describe('EPUB: the embedded font subsets, and their bytes before zip compression'),
 });
 
 const messageSchema = z.looseObject({
