@@ -221,13 +221,23 @@ export function installPageScript(): void {
     return { page, body };
   }
 
+  /** The body's columns, and which of them a box on the page stands in. */
+  function columnGrid(body: HTMLElement, box: DOMRect): { columns: number; columnOf: (rect: DOMRect) => number } {
+    const style = getComputedStyle(body);
+    const columns = Number(style.columnCount) || 1;
+    const gap = parseFloat(style.columnGap) || 0;
+    const columnWidth = (box.width - gap * (columns - 1)) / columns;
+    return {
+      columns,
+      columnOf: (rect) => Math.min(columns - 1, Math.max(0, Math.floor((rect.left - box.left + gap / 2) / (columnWidth + gap)))),
+    };
+  }
+
   function measurePage(page: HTMLElement, settings: LayoutSettings): Omit<PageMeasure, 'label'> {
     const body = page.querySelector<HTMLElement>('.article-body')!;
     const pageBox = page.getBoundingClientRect();
     const box = body.getBoundingClientRect();
-    const columns = Number(getComputedStyle(body).columnCount) || 1;
-    const gap = parseFloat(getComputedStyle(body).columnGap) || 0;
-    const columnWidth = (box.width - gap * (columns - 1)) / columns;
+    const { columns, columnOf } = columnGrid(body, box);
     const bottoms = new Array<number>(columns).fill(box.top);
     const lineHeight = (settings.bodySize * settings.leading * 96) / 72;
     const range = document.createRange();
@@ -236,7 +246,7 @@ export function installPageScript(): void {
       range.selectNodeContents(node);
       for (const rect of range.getClientRects()) {
         if (rect.width === 0) continue;
-        const column = Math.min(columns - 1, Math.max(0, Math.floor((rect.left - box.left + gap / 2) / (columnWidth + gap))));
+        const column = columnOf(rect);
         // A glyph's box is shorter than its line: count the half-leading under it, as the line box does.
         bottoms[column] = Math.max(bottoms[column] ?? box.top, rect.bottom + Math.max(0, (lineHeight - rect.height) / 2));
       }
@@ -358,9 +368,7 @@ export function installPageScript(): void {
       const body = page.querySelector<HTMLElement>('.article-body');
       if (!body) continue;
       const box = body.getBoundingClientRect();
-      const columns = Number(getComputedStyle(body).columnCount) || 1;
-      const gap = parseFloat(getComputedStyle(body).columnGap) || 0;
-      const columnWidth = (box.width - gap * (columns - 1)) / columns;
+      const { columnOf } = columnGrid(body, box);
       let firstOnPage = true;
       for (const block of body.querySelectorAll<HTMLElement>(LINE_BLOCKS)) {
         if (block.closest('.jump-line')) continue;
@@ -407,7 +415,7 @@ export function installPageScript(): void {
                 code: block.tagName === 'PRE',
                 afterSpace: spaceBefore,
                 page: pageNumber,
-                column: Math.min(columns - 1, Math.max(0, Math.floor((rect.left - box.left + gap / 2) / (columnWidth + gap)))),
+                column: columnOf(rect),
                 rect: { x: rect.left - pageBox.left, y: rect.top - pageBox.top, width: rect.width, height: rect.height },
               };
               open.push(line);
