@@ -146,7 +146,7 @@ function fits(result: FitResult, pages: number): boolean {
 
 /** The largest step value in [min, max] for which `ok` holds, given that it holds at min and is monotone. */
 async function largest(min: number, max: number, step: number, ok: (value: number) => Promise<boolean>): Promise<number> {
-  const at = (index: number) => Math.round((min + index * step) * 100) / 100;
+  const at = (index: number) => round(min + index * step);
   let low = 0;
   let high = Math.round((max - min) / step);
   while (low < high) {
