@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import type { Element } from 'hast';
 import { toText } from 'hast-util-to-text';
 import JSZip from 'jszip';
+import sharp from 'sharp';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { buildEpub } from '../src/epub/index.js';
+import { coverImage } from '../src/epub/images.js';
 import { uuidV5 } from '../src/epub/metadata.js';
 import { epubcheckMissing, type EpubcheckResult } from './support/epubcheck.js';
 import { elements, entry as file, epubcheckBytes as check, inputFrom, parseXhtml, TINY_PNG, unpack } from './support/epub-book.js';
@@ -340,17 +342,40 @@ describe('buildEpub: the cover is the printed page 1', async () => {
     expect(report.problems).toEqual([]);
   });
 
-  it('packs the render byte for byte as the cover image, named in words, first in the spine', () => {
+  it('packs the render as the cover image, the same size in fewer bytes, named in words, first in the spine', async () => {
     expect(result.cover).toBe(true);
+    // The fixture's render is a small palette PNG already: it goes in as it is.
     expect(Buffer.from(book.binary.get('OEBPS/cover.png') ?? []).equals(png)).toBe(true);
     const opf = file(book, 'OEBPS/content.opf');
     expect(opf).toContain('<item id="cover-image" href="cover.png" media-type="image/png" properties="cover-image"/>');
     expect(opf).toMatch(/<spine toc="ncx">\s*<itemref idref="cover"\/>\s*<itemref idref="article"\/>/);
-    const cover = parseXhtml(file(book, 'OEBPS/cover.xhtml'));
-    const [image] = elements(cover, (node) => node.tagName === 'img');
+    const coverPage = parseXhtml(file(book, 'OEBPS/cover.xhtml'));
+    const [image] = elements(coverPage, (node) => node.tagName === 'img');
     expect(image?.properties.src).toBe('cover.png');
     expect(image?.properties.alt).toBe('印刷版第1页版面，刊登《努力实现服务职工零距离》；全文见正文。');
     expect(file(book, 'OEBPS/nav.xhtml')).toContain('<a epub:type="cover" href="cover.xhtml">封面</a>');
+  });
+
+  it('packs a full-size render as a palette PNG: the same page in far fewer bytes', async () => {
+    // A page of type as Chromium renders it: paper, ink and anti-aliased edges in many greys.
+    const [width, height] = [1200, 1700];
+    const raw = Buffer.alloc(width * height * 3, 255);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const glyph = (x % 24 < 20 && y % 36 < 30 && ((x * 7 + y * 13) % 17) < 9) || x % 240 === 0;
+        const edge = (x % 24 === 20 || y % 36 === 30) && (x + y) % 3 === 0;
+        raw.fill(glyph ? 20 + ((x * y) % 5) : edge ? 120 + ((x + 2 * y) % 90) : 250 - (y % 4), (y * width + x) * 3, (y * width + x) * 3 + 3);
+      }
+    }
+    const render = new Uint8Array(await sharp(raw, { raw: { width, height, channels: 3 } }).png().toBuffer());
+    const cover = await coverImage(render);
+    expect(cover.byteLength).toBeLessThan(render.byteLength * 0.75);
+    const [a, b] = [await sharp(cover).removeAlpha().raw().toBuffer(), await sharp(render).raw().toBuffer()];
+    expect(a.length).toBe(b.length);
+    let worst = 0;
+    for (let index = 0; index < a.length; index++) worst = Math.max(worst, Math.abs((a[index] ?? 0) - (b[index] ?? 0)));
+    expect(worst).toBeLessThan(48);
+    expect(Buffer.from(await coverImage(render)).equals(cover)).toBe(true);
   });
 
   it('has no cover when the page was not rendered', async () => {

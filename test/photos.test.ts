@@ -10,6 +10,9 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { articleFolder } from './support/articles.js';
+import { elements, entry, parseXhtml, unpack } from './support/epub-book.js';
+import { epubcheck, epubcheckMissing } from './support/epubcheck.js';
+import { MAX_EPUB_PIXELS, packImages } from '../src/epub/images.js';
 
 const cli = fileURLToPath(new URL('../bin/presswork.js', import.meta.url));
 const body = '本报讯　记者从市总工会获悉，今年全市工会系统深入开展服务职工活动。\n';
@@ -30,6 +33,10 @@ beforeAll(async () => {
       '---',
       '',
       body,
+      '![示意图](photos/chart.webp)',
+      '',
+      '![远程图](https://example.com/remote.png)',
+      '',
     ].join('\n'),
     'b.md': ['---', 'headline: 不是图片', 'photos:', '  - name: 戊', '    caption: 记者', '    src: photos/notes.jpg', '---', '', body].join('\n'),
     'c.md': ['---', 'headline: 目录之外', 'photos:', '  - { name: 己, caption: 编辑, src: ../../../../../etc/hostname }', '---', '', body].join('\n'),
@@ -38,8 +45,9 @@ beforeAll(async () => {
   await sharp({ create: { width: 600, height: 800, channels: 3, background: '#468' } }).jpeg().toFile(join(dir, 'photos', 'good.jpg'));
   await sharp({ create: { width: 20_000, height: 2_000, channels: 3, background: '#864' } }).png().toFile(join(dir, 'photos', 'wide.png'));
   await sharp({ create: { width: 60, height: 80, channels: 3, background: '#486' } }).png().toFile(join(dir, 'photos', 'tiny.png'));
+  await sharp({ create: { width: 300, height: 200, channels: 4, background: { r: 200, g: 80, b: 40, alpha: 0.5 } } }).webp().toFile(join(dir, 'photos', 'chart.webp'));
   writeFileSync(join(dir, 'photos', 'notes.jpg'), '这不是图片，是一段文字。\n');
-  result = spawnSync(process.execPath, [cli, 'build', dir, '--out', join(dir, 'output'), '--format', 'pdf,html'], { cwd: dir, encoding: 'utf8' });
+  result = spawnSync(process.execPath, [cli, 'build', dir, '--out', join(dir, 'output'), '--format', 'pdf,html,epub'], { cwd: dir, encoding: 'utf8' });
   manifest = JSON.parse(readFileSync(join(dir, 'output', 'manifest.json'), 'utf8'));
 });
 
@@ -101,5 +109,55 @@ describe('photos', () => {
     expect(tiny).toMatch(/^丁，职工代表: \d+ ppi at \d+ × \d+ mm \(60 × 80 px\); it prints soft — use a file of at least \d+ px wide for 200 ppi/);
     expect(Number(/: (\d+) ppi/.exec(tiny ?? '')?.[1])).toBeLessThan(200);
     expect(check.items.some((item) => item.message.startsWith('甲'))).toBe(false);
+  });
+});
+
+describe('photos in the EPUB', () => {
+  const book = async () => unpack(readFileSync(join(dir, 'output', 'a', 'a.epub')));
+  const packed = (name: string, book: Awaited<ReturnType<typeof unpack>>) => book.binary.get(`OEBPS/${name}`) ?? new Uint8Array();
+
+  it('packs every photo found on disk and the body’s local image, each named in the manifest and shown in the chapter', async () => {
+    const epub = await book();
+    const opf = entry(epub, 'OEBPS/content.opf');
+    const chapter = parseXhtml(entry(epub, 'OEBPS/article.xhtml'));
+    const images = elements(chapter, (node) => node.tagName === 'img');
+    // 甲, 丙, 丁 and the body's chart; 乙's file is missing and the remote image is not fetched.
+    expect(images.map((image) => image.properties.alt)).toEqual(['甲，工会主席', '丙，技术员', '丁，职工代表', '示意图']);
+    for (const image of images) {
+      const src = String(image.properties.src);
+      expect(packed(src, epub).byteLength, src).toBeGreaterThan(0);
+      expect(opf).toContain(`href="${src}"`);
+    }
+    expect(opf).toMatch(/href="images\/image-1\.jpg" media-type="image\/jpeg"/);
+    expect(opf).toContain('<meta property="schema:accessMode">visual</meta>');
+    // The missing photo leaves its caption; the remote image its name.
+    expect(entry(epub, 'OEBPS/article.xhtml')).toContain('工会副主席');
+    expect(elements(chapter, (node) => node.properties.ariaLabel === '远程图')).toHaveLength(1);
+    const record = manifest.articles.find((entry) => entry.slug === 'a')!.outputs.epub as unknown as { images: { files: number; bytes: number } };
+    expect(record.images.files).toBe(4);
+  });
+
+  it('keeps a core-format photo byte for byte, and scales or converts the rest for readers', async () => {
+    const epub = await book();
+    const src = (alt: string) => String(elements(parseXhtml(entry(epub, 'OEBPS/article.xhtml')), (node) => node.tagName === 'img' && node.properties.alt === alt)[0]?.properties.src);
+    expect(Buffer.compare(packed(src('甲，工会主席'), epub), readFileSync(join(dir, 'photos', 'good.jpg')))).toBe(0);
+    const wide = await sharp(packed(src('丙，技术员'), epub)).metadata();
+    expect([wide.format, wide.width, wide.height]).toEqual(['jpeg', MAX_EPUB_PIXELS, 205]);
+    // WebP is not a core EPUB image type; it has transparency, so it becomes a PNG.
+    const chart = await sharp(packed(src('示意图'), epub)).metadata();
+    expect([chart.format, chart.width, chart.height, chart.hasAlpha]).toEqual(['png', 300, 200, true]);
+  });
+
+  it('passes EPUBCheck with the images packed', async (context) => {
+    const missing = await epubcheckMissing();
+    if (missing) return context.skip(missing);
+    const check = await epubcheck(join(dir, 'output', 'a', 'a.epub'));
+    expect(check.problems).toEqual([]);
+  });
+
+  it('packs the same bytes every time', async () => {
+    const sources = [{ src: 'w', path: join(dir, 'photos', 'wide.png') }];
+    const [first, second] = [await packImages(sources), await packImages(sources)];
+    expect(Buffer.compare(first.images.get('w')!.bytes, second.images.get('w')!.bytes)).toBe(0);
   });
 });

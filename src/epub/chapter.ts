@@ -6,6 +6,7 @@ import type { Element, ElementContent, Properties, Root, RootContent } from 'has
 import rehypeStringify from 'rehype-stringify';
 import { unified } from 'unified';
 import type { PageStart } from '../print/index.js';
+import type { PackedImage } from './images.js';
 import { hasClass } from './metadata.js';
 import { markPageBreaks } from './page-breaks.js';
 
@@ -22,7 +23,7 @@ const serializer = unified().use(rehypeStringify, {
   characterReferences: { useNamedReferences: false },
 });
 
-export function articleChapter(tree: Root, lang: string, pageStarts: PageStart[] = []): Chapter {
+export function articleChapter(tree: Root, lang: string, pageStarts: PageStart[] = [], images = new Map<string, PackedImage>()): Chapter {
   const source = tree.children.find((node): node is Element => node.type === 'element' && node.tagName === 'article');
   if (!source) throw new Error('buildEpub needs the tree from transformArticle: it has no <article> element');
   // The page is made from the same tree: work on a copy.
@@ -30,7 +31,7 @@ export function articleChapter(tree: Root, lang: string, pageStarts: PageStart[]
   markPageBreaks(article, pageStarts);
   const ids = new Set<string>();
   collectIds(article, ids);
-  const [clean] = epubNodes(article, { ids, seen: new Set(), inFigure: false });
+  const [clean] = epubNodes(article, { ids, seen: new Set(), inFigure: false, images });
   if (!clean || clean.type !== 'element') throw new Error('the article element was removed');
   // The chapter speaks the book's language, whatever the tree was given.
   clean.properties = { ...clean.properties, lang, xmlLang: lang };
@@ -44,6 +45,8 @@ interface WalkState {
   /** Ids already written: a second element with the same id loses it. */
   seen: Set<string>;
   inFigure: boolean;
+  /** The images packed in the book, by their `src` in the tree. */
+  images: Map<string, PackedImage>;
 }
 
 /** Obsolete HTML elements → their XHTML5 equivalents; the text inside stays. */
@@ -71,14 +74,20 @@ function epubNodes(node: ElementContent, state: WalkState): ElementContent[] {
   if (node.type === 'text') return [{ type: 'text', value: stripNonXml(node.value) }];
   if (node.type !== 'element') return []; // comments; raw HTML was never printed either
   if (DROPPED.has(node.tagName)) return [];
+  const packed = node.tagName === 'img' && typeof node.properties.src === 'string' ? state.images.get(node.properties.src) : undefined;
+  if (packed) {
+    const alt = typeof node.properties.alt === 'string' ? stripNonXml(node.properties.alt) : '';
+    const className = Array.isArray(node.properties.className) ? node.properties.className : [];
+    return [{ type: 'element', tagName: 'img', properties: { className, src: packed.href, alt, width: packed.width, height: packed.height }, children: [] }];
+  }
   if (state.inFigure && hasClass(node, 'photo')) {
-    // A figure in the EPUB is its caption until photos can be embedded: no
-    // placeholder frame, no broken image.
+    // A photo that is not in the book (no file, or it did not read) leaves its
+    // caption: no placeholder frame, no broken image.
     return [];
   }
   if (node.tagName === 'img') {
-    // Images in the body: EPUB 3 forbids remote images and local ones are not
-    // packed yet, so keep only the alternative text as the image's name.
+    // An image that is not packed (remote: EPUB 3 forbids remote images; or
+    // unreadable) keeps only its alternative text, as the image's name.
     const alt = typeof node.properties.alt === 'string' ? stripNonXml(node.properties.alt).trim() : '';
     if (alt === '') return [];
     return [{ type: 'element', tagName: 'span', properties: { className: ['image', 'placeholder'], role: 'img', ariaLabel: alt }, children: [] }];

@@ -35,6 +35,8 @@ export interface BookContents {
   /** Printed pages in the page-list (1 when the print made no page breaks known). */
   pages: number;
   fonts: Array<{ href: string }>;
+  /** The article's photos and images, packed. */
+  images: Array<{ href: string; mediaType: string }>;
 }
 
 export function contentOpf(meta: EpubMetadata, contents: BookContents): string {
@@ -72,6 +74,7 @@ export function contentOpf(meta: EpubMetadata, contents: BookContents): string {
         ]
       : []),
     `    <item id="article" href="${CHAPTER_FILE}" media-type="application/xhtml+xml"/>`,
+    ...contents.images.map((image, index) => `    <item id="image-${index + 1}" href="${xml(image.href)}" media-type="${image.mediaType}"/>`),
     ...contents.fonts.map((font, index) => `    <item id="font-${index + 1}" href="${xml(font.href)}" media-type="font/ttf"/>`),
     '  </manifest>',
     '  <spine toc="ncx">',
@@ -87,13 +90,14 @@ export function contentOpf(meta: EpubMetadata, contents: BookContents): string {
 function accessibilityMetadata(meta: EpubMetadata, contents: BookContents): string[] {
   const chinese = /^zh\b/i.test(meta.lang);
   const features = ['structuralNavigation', 'tableOfContents', 'readingOrder', 'displayTransformability', 'printPageNumbers', 'pageNavigation', 'pageBreakMarkers'];
-  if (contents.cover) features.push('alternativeText');
+  const visual = contents.cover || contents.images.length > 0;
+  if (visual) features.push('alternativeText');
   const summary = chinese
-    ? `本书是一篇报纸文章的文字版，带结构化标题、目录、与印刷版对应的页码列表和分页标记，内嵌覆盖全部字符的字体。${contents.cover ? '封面是印刷版第1页的图像，附有文字说明；文章全文以文字提供。' : ''}已用 axe-core 检查，无已知障碍。`
-    : `The text of one newspaper article, with structured headings, a table of contents, a page list and page-break markers matching the printed edition, and embedded fonts covering every character.${contents.cover ? ' The cover is an image of the printed page 1 with a text alternative; the whole article is available as text.' : ''} Checked with axe-core; no known barriers.`;
+    ? `本书是一篇报纸文章的文字版，带结构化标题、目录、与印刷版对应的页码列表和分页标记，内嵌覆盖全部字符的字体。${contents.cover ? '封面是印刷版第1页的图像，附有文字说明；文章全文以文字提供。' : ''}${contents.images.length > 0 ? '文中照片附有文字说明。' : ''}已用 axe-core 检查，无已知障碍。`
+    : `The text of one newspaper article, with structured headings, a table of contents, a page list and page-break markers matching the printed edition, and embedded fonts covering every character.${contents.cover ? ' The cover is an image of the printed page 1 with a text alternative; the whole article is available as text.' : ''}${contents.images.length > 0 ? ' Its photos carry text alternatives.' : ''} Checked with axe-core; no known barriers.`;
   return [
     '<meta property="schema:accessMode">textual</meta>',
-    ...(contents.cover ? ['<meta property="schema:accessMode">visual</meta>'] : []),
+    ...(visual ? ['<meta property="schema:accessMode">visual</meta>'] : []),
     '<meta property="schema:accessModeSufficient">textual</meta>',
     ...features.map((feature) => `<meta property="schema:accessibilityFeature">${feature}</meta>`),
     '<meta property="schema:accessibilityHazard">none</meta>',

@@ -34,6 +34,7 @@ import {
   tocNcx,
 } from './documents.js';
 import { embedFonts } from './fonts.js';
+import { coverImage, type ImageSource, packImages } from './images.js';
 import { epubMetadata } from './metadata.js';
 import { epubTemplate, type EpubTemplate } from './stylesheet.js';
 
@@ -61,6 +62,8 @@ export interface EpubInput {
   print?: EpubPrint;
   /** The EPUB's template (stylesheet and faces); default: the newspaper template's. */
   template?: EpubTemplate;
+  /** Local image files the tree names (photos and body images), checked by the caller to lie in the article's folder. */
+  images?: ImageSource[];
   /** The article's vfile: warnings (incomplete archival metadata, undrawable characters) go here. */
   file?: VFile;
 }
@@ -72,6 +75,8 @@ export interface EpubResult {
   /** Pages in the page-list. */
   pages: number;
   cover: boolean;
+  /** The packed images: how many files and their bytes. */
+  images: { files: number; bytes: number };
 }
 
 const parser = unified().use(rehypeParse);
@@ -80,7 +85,14 @@ export async function buildEpub(input: EpubInput): Promise<EpubResult> {
   const meta = epubMetadata(input);
   const template = input.template ?? epubTemplate();
   const pageStarts = input.print?.pageStarts ?? [];
-  const chapter = articleChapter(input.tree, meta.lang, pageStarts);
+  const packed = await packImages(input.images ?? []);
+  for (const { src, reason } of packed.skipped) {
+    input.file?.message(`the image \`${src}\` could not be packed into the EPUB (${reason}); the EPUB shows its caption or alternative text instead — give a JPEG, PNG, WebP, AVIF, GIF or TIFF file`, {
+      ruleId: 'epub-image',
+      source: 'presswork',
+    });
+  }
+  const chapter = articleChapter(input.tree, meta.lang, pageStarts, packed.images);
   for (const head of input.sectionHeads) {
     if (!chapter.ids.has(head.id)) throw new Error(`section head "${head.text}" has id ${head.id}, which is not in the article tree`);
   }
@@ -90,7 +102,8 @@ export async function buildEpub(input: EpubInput): Promise<EpubResult> {
   const documents = new Map<string, string>([[CHAPTER_FILE, chapterXhtml(meta, chapter.markup)]]);
   if (cover) documents.set(COVER_FILE, coverXhtml(meta));
   // The fonts cover what the reader shows: every XHTML document's text, the nav's included.
-  const draftContents: BookContents = { cover, pages: pageStarts.length + 1, fonts: [] };
+  const images = [...new Map([...packed.images.values()].map((image) => [image.href, image])).values()];
+  const draftContents: BookContents = { cover, pages: pageStarts.length + 1, fonts: [], images };
   documents.set(NAV_FILE, navXhtml(meta, nav, draftContents));
   const fonts = await embedFonts(
     [...documents.values()].map((markup) => parser.parse(markup)),
@@ -120,8 +133,10 @@ export async function buildEpub(input: EpubInput): Promise<EpubResult> {
       { name: `OEBPS/${NAV_FILE}`, data: navXhtml(meta, nav, contents) },
       { name: `OEBPS/${NCX_FILE}`, data: tocNcx(meta, nav, contents) },
       { name: `OEBPS/${STYLESHEET_FILE}`, data: stylesheet },
-      ...(cover && input.print ? [{ name: `OEBPS/${COVER_FILE}`, data: documents.get(COVER_FILE) ?? '' }, { name: `OEBPS/${COVER_IMAGE}`, data: input.print.png, stored: true }] : []),
+      ...(cover && input.print ? [{ name: `OEBPS/${COVER_FILE}`, data: documents.get(COVER_FILE) ?? '' }, { name: `OEBPS/${COVER_IMAGE}`, data: await coverImage(input.print.png), stored: true }] : []),
       { name: `OEBPS/${CHAPTER_FILE}`, data: documents.get(CHAPTER_FILE) ?? '' },
+      // JPEG, PNG and GIF are compressed already: stored, not deflated again.
+      ...images.map((image) => ({ name: `OEBPS/${image.href}`, data: image.bytes, stored: true })),
       ...fonts.files.map((font) => ({ name: `OEBPS/${font.href}`, data: font.bytes })),
     ],
     meta.modified,
@@ -131,5 +146,6 @@ export async function buildEpub(input: EpubInput): Promise<EpubResult> {
     fonts: { files: fonts.files.length, bytes: fonts.files.reduce((sum, font) => sum + font.bytes.byteLength, 0) },
     pages: contents.pages,
     cover,
+    images: { files: images.length, bytes: images.reduce((sum, image) => sum + image.bytes.byteLength, 0) },
   };
 }

@@ -47,11 +47,7 @@ async function prepareFile(index: number, photo: Photo, src: string, articleDir:
   const path = resolve(articleDir, src);
   const root = await realpath(articleDir).catch(() => articleDir);
   const real = await realpath(path).catch(() => undefined);
-  const inside = (candidate: string) => {
-    const rest = relative(root, candidate);
-    return rest !== '' && !rest.startsWith('..') && !isAbsolute(rest);
-  };
-  if (!inside(real ?? resolve(root, src))) {
+  if (!insideFolder(root, real ?? resolve(root, src))) {
     fail(`\`src: ${src}\` is outside the article’s folder (${articleDir}), and presswork reads no file there; copy the photo into the article’s folder and give its path from there`);
   }
   const info = real ? await stat(real).catch(() => undefined) : undefined;
@@ -120,4 +116,42 @@ export function withPreparedPhotos(tree: Root, prepared: PreparedPhoto[], use: '
     });
   });
   return copy;
+}
+
+/**
+ * The local image files an EPUB of the tree can carry: the photos found on
+ * disk, and body images whose `src` is a path to a file inside the article's
+ * folder (the same rule the print follows). Keyed by `src` as the tree
+ * prepared with `use: 'original'` has it.
+ */
+export async function localImages(tree: Root, prepared: PreparedPhoto[], articleDir: string): Promise<Array<{ src: string; path: string }>> {
+  const found = prepared.flatMap((photo) => (photo.kind === 'file' ? [{ src: photo.original, path: photo.original }] : []));
+  const bodySources: string[] = [];
+  visit(tree, 'element', (node: Element) => {
+    const src = node.properties.src;
+    if (node.tagName === 'img' && typeof src === 'string' && !hasScheme(src)) bodySources.push(src);
+  });
+  const root = await realpath(articleDir).catch(() => articleDir);
+  for (const src of bodySources) {
+    if (found.some((image) => image.src === src)) continue;
+    const real = await realpath(resolve(articleDir, safeDecode(src))).catch(() => undefined);
+    if (!real || !insideFolder(root, real)) continue;
+    if ((await stat(real).catch(() => undefined))?.isFile()) found.push({ src, path: real });
+  }
+  return found;
+}
+
+const hasScheme = (src: string) => /^[a-z][a-z0-9+.-]*:/i.test(src) || src.startsWith('//');
+
+function safeDecode(src: string): string {
+  try {
+    return decodeURI(src);
+  } catch {
+    return src;
+  }
+}
+
+function insideFolder(root: string, candidate: string): boolean {
+  const rest = relative(root, candidate);
+  return rest !== '' && !rest.startsWith('..') && !isAbsolute(rest);
 }

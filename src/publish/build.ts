@@ -14,7 +14,7 @@ import { deckSummary, type ProjectConfig } from '../content/schema.js';
 import { buildEpub } from '../epub/index.js';
 import { loadTemplate, relativeUrl, renderPage, withLaidOutBody, type Template } from '../layout/index.js';
 import { limitCopyfit } from '../layout/large-article.js';
-import { preparePhotos, withPreparedPhotos } from '../layout/photos.js';
+import { localImages, preparePhotos, withPreparedPhotos } from '../layout/photos.js';
 import { BrowserCrashError, BrowserSession, PageTimeoutError, preflight, printPage, type Preflight, type RemoteImages } from '../print/index.js';
 import { createArticleProcessor, transformArticle, type ArticleProcessor } from '../transform/index.js';
 import { PRESSWORK_VERSION } from '../version.js';
@@ -40,6 +40,8 @@ export type OutputRecord = {
   more?: Array<{ path: string; bytes: number; sha256: string }>;
   /** EPUB: the embedded font subsets (files, bytes before compression). */
   fonts?: { files: number; bytes: number };
+  /** EPUB: the packed photos and images (files, bytes). */
+  images?: { files: number; bytes: number };
 };
 
 /** Beyond this an article is not a newspaper article: the build refuses it rather than print a book. */
@@ -403,8 +405,11 @@ async function buildOne(entry: Loaded, context: BuildContext): Promise<ArticleRe
         payloads.push(['html', new TextEncoder().encode(laidOut !== undefined ? withLaidOutBody(html, laidOut, assetUrl) : html)]);
       }
       if (wants('epub')) {
+        // The EPUB carries the photo files themselves (the originals, not the print copies) and the body's local images.
+        const epubTree = withPreparedPhotos(tree, photos, 'original');
         const epub = await buildEpub({
-          tree,
+          tree: epubTree,
+          images: await localImages(epubTree, photos, dirname(source)),
           frontMatter: article.frontMatter,
           slug: article.slug,
           sectionHeads: file.data.sectionHeads ?? [],
@@ -415,7 +420,7 @@ async function buildOne(entry: Loaded, context: BuildContext): Promise<ArticleRe
           print: printed,
           file,
         });
-        payloads.push(['epub', epub.bytes, { pages: epub.pages, fonts: epub.fonts }]);
+        payloads.push(['epub', epub.bytes, { pages: epub.pages, fonts: epub.fonts, images: epub.images }]);
       }
       // Only after every format is made does anything reach the output folder.
       const morePngs = wants('png') && printed ? printed.pngs.slice(1) : [];

@@ -22,6 +22,10 @@ const outputSchema = z.looseObject({
     .object({ files: z.number().int().nonnegative(), bytes: z.number().int().nonnegative() })
     .optional()
     .describe('EPUB: the embedded font subsets, and their bytes before zip compression'),
+  images: z
+    .object({ files: z.number().int().nonnegative(), bytes: z.number().int().nonnegative() })
+    .optional()
+    .describe('EPUB: the packed photos and images, and their bytes'),
 });
 
 const messageSchema = z.looseObject({

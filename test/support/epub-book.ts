@@ -55,7 +55,7 @@ export async function unpack(bytes: Uint8Array): Promise<Unpacked> {
   for (const name of names) {
     const entry = zip.file(name);
     if (!entry) continue;
-    if (/\.(ttf|png)$/.test(name)) binary.set(name, await entry.async('uint8array'));
+    if (/\.(ttf|png|jpg|gif)$/.test(name)) binary.set(name, await entry.async('uint8array'));
     else text.set(name, await entry.async('string'));
   }
   return { bytes, names, text, binary };
