@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
+import * as fontkit from 'fontkit';
 import { describe, expect, it } from 'vitest';
 import { VFile } from 'vfile';
 import { frontMatterSchema } from '../src/content/schema.js';
 import { loadFonts, parseUnicodeRange, undrawable } from '../src/layout/fonts.js';
 import { formatChineseDate, formatPageNumber, loadTemplate, renderPage } from '../src/layout/index.js';
+import { isWoff2, woff2CmapFont } from '../src/layout/woff2-cmap.js';
 import { createArticleProcessor, transformArticle } from '../src/transform/index.js';
 
 describe('fonts', () => {
@@ -31,6 +34,31 @@ describe('fonts', () => {
       'LXGW WenKai 400',
     ]);
     for (const font of template.fonts) expect(font.files.length).toBeGreaterThan(50);
+  });
+
+  it('reads a WOFF2 chunk\'s cmap with native Brotli exactly as fontkit reads the whole file', () => {
+    type Cmap = { hasGlyphForCodePoint(codePoint: number): boolean };
+    const template = loadTemplate('newspaper');
+    let compared = 0;
+    for (const font of template.fonts) {
+      // Every seventh chunk of each face, and its last (the Latin and punctuation chunks come last in @fontsource).
+      const files = font.files.filter((_, index) => index % 7 === 0 || index === font.files.length - 1);
+      for (const file of files) {
+        const bytes = readFileSync(file.path);
+        expect(isWoff2(bytes)).toBe(true);
+        const whole = fontkit.create(bytes) as unknown as Cmap;
+        const cut = fontkit.create(Buffer.from(woff2CmapFont(bytes))) as unknown as Cmap;
+        for (const [from, to] of file.ranges) {
+          // One past each end too: a code point the chunk does not hold must be absent in both.
+          for (let codePoint = Math.max(0, from - 1); codePoint <= Math.min(to + 1, 0x10ffff); codePoint++) {
+            expect(cut.hasGlyphForCodePoint(codePoint), `${file.path} U+${codePoint.toString(16)}`).toBe(whole.hasGlyphForCodePoint(codePoint));
+            compared++;
+          }
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(10_000);
+    expect(() => woff2CmapFont(new Uint8Array(64))).toThrow(/not a WOFF2/);
   });
 });
 

@@ -55,13 +55,18 @@ export async function embedFonts(documents: Root[], rules: FaceRule[], fonts: Lo
   if (!body) throw new Error('the template names no EPUB body face');
 
   const undrawn = new Set<string>();
+  // Each face's answer per character: an article repeats its characters thousands of times.
+  const drawers = new Map<Face, Map<string, Face | undefined>>(faces.map((face) => [face, new Map()]));
   for (const tree of documents) {
     collectText(tree, body, faces, (face, text) => {
+      const known = drawers.get(face)!;
       // Collapsed white space is drawn as a space, which needs a glyph (its advance) too.
       for (const char of text.replace(/[\t\n\r]/g, ' ')) {
         if (char !== ' ' && !needsGlyph(char.codePointAt(0) ?? 0)) continue;
+        if (known.has(char)) continue;
         // The element's face, else the body face, else any face of the template that has it.
         const drawer = [face, body, ...faces].find((candidate) => fileDrawing(candidate.font, char.codePointAt(0) ?? 0));
+        known.set(char, drawer);
         if (drawer) drawer.characters.add(char);
         else undrawn.add(char);
       }
