@@ -113,25 +113,29 @@ export function installPageScript(): void {
     return line;
   }
 
+  /** UTF-16 units of the character at `offset`: 2 for a surrogate pair (a character beyond the BMP), else 1. */
+  function charLength(text: string, offset: number): number {
+    return (text.codePointAt(offset) ?? 0) > 0xffff ? 2 : 1;
+  }
+
+  type Position = { node: Text; offset: number; length: number };
+
   /** Every printable character position of an element, in reading order. */
-  function positions(element: Element): Array<{ node: Text; offset: number }> {
-    const found: Array<{ node: Text; offset: number }> = [];
+  function positions(element: Element): Position[] {
+    const found: Position[] = [];
     const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode() as Text | null; node; node = walker.nextNode() as Text | null) {
-      for (let offset = 0; offset < node.data.length; offset++) {
-        const code = node.data.charCodeAt(offset);
-        if (code >= 0xdc00 && code <= 0xdfff) continue; // second half of a surrogate pair
-        if (!/\s/.test(node.data[offset] ?? '')) found.push({ node, offset });
+      for (let offset = 0, length = 0; offset < node.data.length; offset += length) {
+        length = charLength(node.data, offset);
+        if (!/\s/.test(node.data[offset] ?? '')) found.push({ node, offset, length });
       }
     }
     return found;
   }
 
-  function charRect(position: { node: Text; offset: number }, range: Range): DOMRect | undefined {
-    const code = position.node.data.charCodeAt(position.offset);
-    const width = code >= 0xd800 && code <= 0xdbff ? 2 : 1;
+  function charRect(position: Position, range: Range): DOMRect | undefined {
     range.setStart(position.node, position.offset);
-    range.setEnd(position.node, Math.min(position.offset + width, position.node.data.length));
+    range.setEnd(position.node, position.offset + position.length);
     return range.getClientRects()[0];
   }
 
@@ -162,12 +166,12 @@ export function installPageScript(): void {
       let high = chars.length;
       while (low < high) {
         const mid = (low + high) >> 1;
-        const rect = charRect(chars[mid] as { node: Text; offset: number }, range);
+        const rect = charRect(chars[mid]!, range);
         if (rect && outside(rect, box)) high = mid;
         else low = mid + 1;
       }
       if (low > 0 && low < chars.length) {
-        const at = chars[low] as { node: Text; offset: number };
+        const at = chars[low]!;
         range.setStart(at.node, at.offset);
         range.setEnd(child, child.childNodes.length);
         const rest = child.cloneNode(false) as HTMLElement;
@@ -388,8 +392,7 @@ export function installPageScript(): void {
         for (let node = walker.nextNode() as Text | null; node; node = walker.nextNode() as Text | null) {
           const value = node.data;
           for (let offset = 0; offset < value.length; ) {
-            const codePoint = value.codePointAt(offset) ?? 0;
-            const width = codePoint > 0xffff ? 2 : 1;
+            const width = charLength(value, offset);
             range.setStart(node, offset);
             range.setEnd(node, offset + width);
             const rect = range.getClientRects()[0];
