@@ -41,11 +41,18 @@ const MAX_TRIALS = 60;
 
 export async function fitBody(page: Page, bounds: FitBounds): Promise<FitResult> {
   let iterations = 0;
-  const layoutAt = async (bodySize: number, leading: number): Promise<FitResult> => {
+  // Every layout's measure, by its settings: the search comes back to settings it tried (the binary
+  // search's last size, the refinement's start), and a layout costs a reflow of the whole article.
+  const measured = new Map<string, FitResult>();
+  /** The settings the page is laid out at now: what the print will print. */
+  let shown = '';
+  const keyOf = (bodySize: number, leading: number) => `${bodySize}/${leading}`;
+  const layOut = async (bodySize: number, leading: number): Promise<FitResult> => {
     iterations++;
     const settings: LayoutSettings = { bodySize, leading, folio: bounds.folio, maxPages: bounds.maxPages };
     const measure: LayoutMeasure = await page.evaluate((s) => window.presswork.layout(s), settings);
-    return {
+    shown = keyOf(bodySize, leading);
+    const result = {
       bodySize,
       leading,
       iterations,
@@ -53,23 +60,29 @@ export async function fitBody(page: Page, bounds: FitBounds): Promise<FitResult>
       overflows: measure.pages.some((p) => p.overflows),
       fill: Math.min(...measure.pages.map((p) => p.fill)),
     };
+    measured.set(shown, result);
+    return result;
   };
+  const layoutAt = async (bodySize: number, leading: number): Promise<FitResult> => measured.get(keyOf(bodySize, leading)) ?? layOut(bodySize, leading);
+  /** The answer: the page laid out at its settings again if a later trial changed it. */
+  const show = async (result: FitResult): Promise<FitResult> =>
+    shown === keyOf(result.bodySize, result.leading) ? { ...result, iterations } : { ...(await layOut(result.bodySize, result.leading)), iterations };
   const { bodySize, leading } = bounds;
 
   let best = await layoutAt(bodySize.max, leading.min);
   // Nothing to choose (a fixed size and leading, as for a very long article): one layout is the answer.
-  if (bodySize.min === bodySize.max && leading.min === leading.max) return best;
+  if (bodySize.min === bodySize.max && leading.min === leading.max) return show(best);
   if (best.pages.length > 1 || best.overflows) {
     // The fewest pages it can take is what it takes at the smallest type.
     const smallest = await layoutAt(bodySize.min, leading.min);
     const pages = smallest.pages.length;
-    if (smallest.overflows) return { ...smallest, iterations };
+    if (smallest.overflows) return show(smallest);
     if (best.pages.length > pages || best.overflows) {
       const size = await largest(bodySize.min, bodySize.max, SIZE_STEP, async (value) => fits(await layoutAt(value, leading.min), pages));
       best = await layoutAt(size, leading.min);
     }
   }
-  if (good(best)) return { ...best, iterations };
+  if (good(best)) return show(best);
 
   // The last page is short or its columns end unevenly: at the best size and a few steps
   // below it, open the leading to the value that should fill the last page, and try the
@@ -105,20 +118,20 @@ export async function fitBody(page: Page, bounds: FitBounds): Promise<FitResult>
   };
   const pages = best.pages.length;
   const flush = await refine(best, pages);
-  if (flush) return { ...flush, iterations };
+  if (flush) return show(flush);
   if (pages > 1 && pages < bounds.maxPages && iterations < MAX_TRIALS) {
     // A keep-together rule can leave the fewest pages unfillable: one more page, at larger type.
     const size = await largest(best.bodySize, bodySize.max, SIZE_STEP, async (value) => fits(await layoutAt(value, leading.min), pages + 1));
     const start = await layoutAt(size, leading.min);
     if (fits(start, pages + 1) && start.pages.length === pages + 1) {
       const more = await refine(start, pages + 1);
-      if (more) return { ...more, iterations };
+      if (more) return show(more);
     }
   }
   // None ends flush: the fewest pages, the evenest columns, then the fullest page.
   const rank = (x: FitResult) => [x.pages.length, lastPage(x).fill >= FILL_TARGET ? 0 : 1, lastPage(x).columnBalance, -lastPage(x).fill];
   const chosen = tried.filter((x) => !x.overflows).sort((x, y) => compare(rank(x), rank(y)))[0] ?? best;
-  return { ...(await layoutAt(chosen.bodySize, chosen.leading)), iterations };
+  return show(chosen);
 }
 
 function compare(x: number[], y: number[]): number {
