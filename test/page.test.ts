@@ -86,7 +86,7 @@ describe('the seed on its tabloid page', () => {
     expect(checks.ok).toBe(true);
     expect(checks.bodySize).toBeGreaterThanOrEqual(8.5);
     expect(checks.bodySize).toBeLessThanOrEqual(10.5);
-    expect(printed.pageStarts).toEqual([]);
+    expect(printed.fit.pageStarts).toEqual([]);
   });
 });
 
@@ -124,7 +124,7 @@ describe('the seed on a4: continuation pages', () => {
   });
 
   it('names where each continuation page starts, as a block id and an offset into its text', () => {
-    const starts = laid.printed.pageStarts;
+    const starts = laid.printed.fit.pageStarts;
     expect(starts.map((start) => start.page)).toEqual(laid.checks.perPage.slice(1).map((page) => page.page));
     for (const start of starts) {
       const firstLine = laid.printed.lines.find((line) => line.page === start.page)!;
@@ -151,7 +151,7 @@ describe('the long article (psql(1) from manpages-zh)', () => {
     expect(checks.pages).toBeGreaterThanOrEqual(3);
     expect(checks.ok, JSON.stringify({ ...checks, perPage: undefined }).slice(0, 2000)).toBe(true);
     expect(checks.perPage.every((page) => page.fill >= 0.97 && page.columnBalance <= 1)).toBe(true);
-    expect(printed.pageStarts).toHaveLength(checks.pages - 1);
+    expect(printed.fit.pageStarts).toHaveLength(checks.pages - 1);
     expect(squeeze(printed.lines.map((line) => line.text).join(''))).toBe(squeeze(bodyText(tree)));
   });
 });

@@ -2,13 +2,14 @@
 // measure it, print the PDF, render the page-1 preview.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import type { Page } from 'puppeteer';
+import type { Page, Viewport } from 'puppeteer';
 import type { PageDocument } from '../layout/index.js';
 import type { BrowserSession } from './browser-session.js';
 import { fitBody, type FitBounds, type FitResult } from './copyfit.js';
 import { hideBrokenImages, measureImages, type PrintedImage } from './images.js';
-import { installPageScript, type PageStart, type PrintedLine } from './page-script.js';
+import { installPageScript, type PrintedLine } from './page-script.js';
 import { guardRequests, type BlockedRequest, type RemoteImages } from './request-guard.js';
 import { finishPdf, type PdfMetadata } from './pdf-metadata.js';
 import type { Fault } from './preflight.js';
@@ -40,7 +41,12 @@ export interface PrintOptions {
   remoteImages?: RemoteImages;
   /** The browser crashed while this page was open; it is printed once more on a new browser. */
   onRetry?: (error: Error) => void;
+  /** Called as each step of the print ends, with its wall time in ms (`npm run bench` reads where the time goes). */
+  onStep?: (step: PrintStep, ms: number) => void;
 }
+
+/** The print's steps, in order: open the page, copyfit, read the lines/text/images, ask which fonts drew it, print, render the previews. */
+export type PrintStep = 'open' | 'copyfit' | 'measure' | 'systemFonts' | 'pdf' | 'png';
 
 export interface PrintResult {
   /** Empty when `render` is false. */
@@ -49,9 +55,7 @@ export interface PrintResult {
   png: Uint8Array;
   /** Every page's preview, page 1 first. */
   pngs: Uint8Array[];
-  pages: number;
-  /** One entry per page after the first, in page order. */
-  pageStarts: PageStart[];
+  /** The settings chosen and the pages laid out: `fit.pages`, and `fit.pageStarts` for each page after the first. */
   fit: FitResult;
   /** The body's lines as laid out, for the preflight. */
   lines: PrintedLine[];
@@ -68,6 +72,8 @@ export interface PrintResult {
 }
 
 const MM_TO_PX = 96 / 25.4;
+/** CSS px of the page shown while it is laid out and measured; the layout does not depend on it. */
+const LAYOUT_VIEWPORT_HEIGHT = 200;
 
 export async function printPage(session: BrowserSession, doc: PageDocument, options: PrintOptions): Promise<PrintResult> {
   const htmlPath = join(options.workDir, 'page.html');
@@ -76,37 +82,53 @@ export async function printPage(session: BrowserSession, doc: PageDocument, opti
 }
 
 async function printOn(page: Page, htmlPath: string, doc: PageDocument, options: PrintOptions): Promise<PrintResult> {
+  let mark = performance.now();
+  const ended = (step: PrintStep): void => {
+    const now = performance.now();
+    options.onStep?.(step, now - mark);
+    mark = now;
+  };
   const blocked: BlockedRequest[] = [];
   await guardRequests(page, { roots: [options.workDir, ...options.allowedRoots], remoteImages: options.remoteImages }, blocked);
   await page.emulateMediaType('print');
-  await page.setViewport({
+  const preview = {
     width: Math.ceil(doc.geometry.width * MM_TO_PX),
     height: Math.ceil(doc.geometry.height * MM_TO_PX),
     deviceScaleFactor: options.previewScale ?? 1.5,
-  });
+  };
+  // Laid out in a strip of the page at scale 1: the window repaints what it shows after every copyfit
+  // trial, and a whole page at the preview's scale cost ~0.9 s of Chromium CPU an article (bench phases).
+  await page.setViewport({ width: preview.width, height: LAYOUT_VIEWPORT_HEIGHT, deviceScaleFactor: 1 });
   await page.goto(pathToFileURL(htmlPath).href, { waitUntil: 'load' });
   await page.evaluate(() => document.fonts.ready.then(() => undefined));
   await hideBrokenImages(page);
-
   await page.evaluate(installPageScript);
+  ended('open');
+
   const fit = await fitBody(page, options.fit);
   // Fonts for any glyph first used at the chosen size must be in before printing.
   await page.evaluate(() => document.fonts.ready.then(() => undefined));
+  ended('copyfit');
   const lines = await page.evaluate(() => window.presswork.lines());
   const text = await page.evaluate(() => document.body.innerText);
   const images = await measureImages(page);
-  const platformFonts = await systemFontFaults(page);
   const laidOut = await page.evaluate(() => document.body.innerHTML);
-  const measured = { pages: fit.pages.length, pageStarts: fit.pageStarts, fit, lines, text, images, blocked, platformFonts, laidOut };
+  ended('measure');
+  const platformFonts = await systemFontFaults(page);
+  ended('systemFonts');
+  const measured = { fit, lines, text, images, blocked, platformFonts, laidOut };
 
   if (options.render === false) return { pdf: new Uint8Array(), png: new Uint8Array(), pngs: [], ...measured };
   const raw = await page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: true });
   const { pdf } = await finishPdf(raw, options.metadata);
-  const pngs = await previewPngs(page);
+  ended('pdf');
+  const pngs = await previewPngs(page, preview);
+  ended('png');
   return { pdf, png: pngs[0] ?? new Uint8Array(), pngs, ...measured };
 }
 
-async function previewPngs(page: Page): Promise<Uint8Array[]> {
+async function previewPngs(page: Page, viewport: Viewport): Promise<Uint8Array[]> {
+  await page.setViewport(viewport);
   const boxes = await page.$$eval('.page', (elements) =>
     elements.map((element) => {
       const rect = element.getBoundingClientRect();
@@ -129,14 +151,17 @@ async function systemFontFaults(page: Page): Promise<Fault[]> {
   try {
     await session.send('DOM.enable');
     await session.send('CSS.enable');
-    const { root } = await session.send('DOM.getDocument', { depth: -1 });
+    // The root alone: querySelectorAll sends the paths to what it finds, not the whole tree.
+    const { root } = await session.send('DOM.getDocument', { depth: 0 });
     const { nodeIds } = await session.send('DOM.querySelectorAll', {
       nodeId: root.nodeId,
       selector: '.page :is(p, h1, h2, h3, h4, li, figcaption span, td, th, pre, div.paper, div.date, span, blockquote)',
     });
+    // All questions at once (one round trip, not one per element); the answers come back in document order.
+    const answers = await Promise.all(nodeIds.map((nodeId) => session.send('CSS.getPlatformFontsForNode', { nodeId })));
     const faults = new Map<string, Fault>();
-    for (const nodeId of nodeIds) {
-      const { fonts } = await session.send('CSS.getPlatformFontsForNode', { nodeId });
+    for (const [index, { fonts }] of answers.entries()) {
+      const nodeId = nodeIds[index]!;
       for (const font of fonts) {
         // Only the template's fonts can load (requests are guarded), so any web font is one of ours.
         if (font.isCustomFont) continue;

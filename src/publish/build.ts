@@ -385,7 +385,7 @@ async function buildOne(entry: Loaded, context: BuildContext): Promise<ArticleRe
     const outputs: ArticleReport['outputs'] = {};
     if (options.write) {
       const payloads: Array<[Format, Uint8Array, Partial<OutputRecord>?]> = [];
-      if (wants('pdf') && printed) payloads.push(['pdf', printed.pdf, { pages: printed.pages }]);
+      if (wants('pdf') && printed) payloads.push(['pdf', printed.pdf, { pages: printed.fit.pages.length }]);
       if (wants('png') && printed) payloads.push(['png', printed.png]);
       if (wants('html')) {
         // The page as printed: at the settings the copyfit chose, over the pages it flowed to,
@@ -417,7 +417,7 @@ async function buildOne(entry: Loaded, context: BuildContext): Promise<ArticleRe
           creator: `presswork ${PRESSWORK_VERSION}`,
           sourceDateEpoch: context.sourceDateEpoch,
           fonts: context.template.fonts,
-          print: printed,
+          print: printed && { png: printed.png, pageStarts: printed.fit.pageStarts },
           file,
         });
         payloads.push(['epub', epub.bytes, { pages: epub.pages, fonts: epub.fonts, images: epub.images }]);
