@@ -14,7 +14,7 @@
 // times (default 1: one cold 500-article build takes minutes). Prints a table
 // and the ratios; writes everything as JSON to BENCH_OUT (bench/results/latest.json).
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -313,10 +313,23 @@ try {
     sectionLoad('e', 'before');
     log('(e) peers …');
     results.peers = {};
-    const which = (name) => spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim();
+    // The same HTML in a folder of its own, its stylesheets and fonts linked in beside it: Vivliostyle serves the
+    // HTML's folder over HTTP and cannot reach ../../node_modules; pagedjs-cli reads it by file:// as the floor does.
+    const peerDir = join(work, 'peer');
+    mkdirSync(peerDir, { recursive: true });
+    for (const name of ['node_modules', 'templates']) symlinkSync(join(root, name), join(peerDir, name));
+    const peerHtml = join(peerDir, 'page.html');
+    writeFileSync(peerHtml, readFileSync(html, 'utf8').replace(/(href|src)="(?:\.\.\/)+(node_modules|templates)\//g, '$1="$2/'));
+    const chromium = process.env.PUPPETEER_EXECUTABLE_PATH ?? '/usr/bin/chromium';
+    // Peers are not dependencies: on PATH, or installed with npm under BENCH_PEERS (default /opt/peers).
+    const peersDir = process.env.BENCH_PEERS ?? '/opt/peers';
+    const which = (name) =>
+      [join(peersDir, 'node_modules', '.bin', name)].find((path) => existsSync(path)) ?? spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim();
+    const noSandbox = process.getuid?.() === 0;
     for (const [name, args] of [
-      ['pagedjs-cli', (out) => [html, '-o', out]],
-      ['vivliostyle', (out) => ['build', html, '-o', out]],
+      // pagedjs-cli launches Puppeteer's Chromium: PUPPETEER_EXECUTABLE_PATH points it at ours; as root it needs --no-sandbox.
+      ['pagedjs-cli', (out) => [peerHtml, '-o', out, ...(noSandbox ? ['--browserArgs=--no-sandbox'] : [])]],
+      ['vivliostyle', (out) => ['build', peerHtml, '-o', out, '--executable-browser', chromium]],
     ]) {
       const path = which(name);
       if (!path) {
@@ -324,8 +337,16 @@ try {
         continue;
       }
       const runs = [];
-      for (let rep = 0; rep < REPS; rep++) runs.push(timed(path, args(join(work, `${name}.pdf`)), { cwd: dirname(html) }).ms);
-      results.peers[name] = { installed: true, path, ms: median(runs), runs };
+      const out = join(work, `${name}.pdf`);
+      for (let rep = 0; rep < REPS; rep++) {
+        runs.push(timed(path, args(out), { cwd: peerDir, env: { ...process.env, PUPPETEER_EXECUTABLE_PATH: chromium } }).ms);
+      }
+      // Proof that the peer printed the page, not an empty or font-less one: its pages and text against the floor's PDF.
+      const pdfText = (file) => spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' }).stdout.replace(/\s+/g, '').length;
+      const pages = Number(/Pages:\s+(\d+)/.exec(spawnSync('pdfinfo', [out], { encoding: 'utf8' }).stdout)?.[1]);
+      const fonts = spawnSync('pdffonts', [out], { encoding: 'utf8' }).stdout.split('\n').slice(2).filter(Boolean).map((line) => line.split(/\s+/)[0]);
+      results.peers[name] = { installed: true, path, ms: median(runs), runs, pages, characters: pdfText(out), floorCharacters: pdfText(join(work, 'floor.pdf')), fonts: [...new Set(fonts)] };
+      save();
     }
     sectionLoad('e', 'after');
   }
@@ -397,10 +418,10 @@ const valueWidth = Math.max(...rows.map((row) => row[1].length));
 process.stdout.write(`\npresswork bench — ${results.machine.cpus} CPUs (${results.machine.model}), ${results.chromium}, medians of ${REPS}\n\n`);
 for (const [label, value, note] of rows) process.stdout.write(`${label.padEnd(width)}  ${value.padStart(valueWidth)}  ${note}\n`);
 if (phases) {
-  process.stdout.write(`\none article, phase by phase (ms, median of ${REPS}; copyfit ${phases.copyfitIterations} iterations, ${phases.requests} requests):\n`);
+  process.stdout.write(`\none article, phase by phase (ms, median of ${REPS}; copyfit ${phases.copyfitIterations} trials, ${phases.pages} page(s), fill ${phases.fill}, PNG ${phases.pngBytes} B):\n`);
   process.stdout.write(
     `${Object.entries(phases)
-      .filter(([key]) => !['copyfitIterations', 'requests'].includes(key))
+      .filter(([key]) => !['copyfitIterations', 'pages', 'fill', 'pngBytes'].includes(key))
       .map(([key, value]) => `  ${key.padEnd(20)} ${String(round(value)).padStart(7)}`)
       .join('\n')}\n`,
   );
