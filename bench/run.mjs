@@ -14,7 +14,7 @@
 // times (default 1: one cold 500-article build takes minutes). Prints a table
 // and the ratios; writes everything as JSON to BENCH_OUT (bench/results/latest.json).
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -130,7 +130,7 @@ function sampledBuild(args, cwd) {
     });
     const timer = setInterval(() => {
       const { bytes, processes } = treePss(child.pid);
-      if (bytes > 0) samples.push({ t: performance.now() - start, done, pss: bytes, processes });
+      if (bytes > 0) samples.push({ t: performance.now() - start, done, pss: bytes, processes, load: Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]) });
     }, 200);
     child.on('error', reject);
     child.on('close', (status) => {
@@ -276,13 +276,15 @@ try {
         peakPssFirstHundredBytes: peak(first),
         peakPssLastHundredBytes: peak(last),
         maxProcesses: run.samples.reduce((max, sample) => Math.max(max, sample.processes), 0),
+        // The machine's 1-minute load average over the batch: the other work the numbers were measured under.
+        loadAverage: { mean: round(run.samples.reduce((sum, sample) => sum + sample.load, 0) / Math.max(1, run.samples.length), 1), max: run.samples.reduce((max, sample) => Math.max(max, sample.load), 0) },
         samples: run.samples.filter((_, index) => index % 5 === 0).map((sample) => ({ t: round(sample.t), done: sample.done, pssMiB: round(sample.pss / 2 ** 20) })),
       });
       if (rep < BATCH_REPS - 1) rmSync(out, { recursive: true, force: true });
       results.batchRuns = batchRuns;
       save();
       const latest = batchRuns.at(-1);
-      log(`    batch ${round(latest.ms)} ms, ${latest.articlesPerSecond.toFixed(3)} articles/s, peak PSS ${round(latest.peakPssBytes / 2 ** 20)} MiB (first/last hundred ${round(latest.peakPssFirstHundredBytes / 2 ** 20)}/${round(latest.peakPssLastHundredBytes / 2 ** 20)} MiB)`);
+      log(`    batch ${round(latest.ms)} ms (load average ${latest.loadAverage.mean} mean, ${latest.loadAverage.max} max), ${latest.articlesPerSecond.toFixed(3)} articles/s, peak PSS ${round(latest.peakPssBytes / 2 ** 20)} MiB (first/last hundred ${round(latest.peakPssFirstHundredBytes / 2 ** 20)}/${round(latest.peakPssLastHundredBytes / 2 ** 20)} MiB)`);
     }
     // The unchanged batch again, into the last cold build's folder: everything comes from the cache.
     const warmOut = join(work, `big-out-${BATCH_REPS - 1}`);
@@ -301,6 +303,7 @@ try {
       peakPssBytes: median(batchRuns.map((run) => run.peakPssBytes)),
       peakPssFirstHundredBytes: median(batchRuns.map((run) => run.peakPssFirstHundredBytes)),
       peakPssLastHundredBytes: median(batchRuns.map((run) => run.peakPssLastHundredBytes)),
+      loadAverage: batchRuns.at(-1)?.loadAverage,
       unchangedRebuildMs: median(rebuildRuns),
       runs: batchRuns,
       rebuildRuns,
@@ -313,13 +316,21 @@ try {
     sectionLoad('e', 'before');
     log('(e) peers …');
     results.peers = {};
-    // The same HTML in a folder of its own, its stylesheets and fonts linked in beside it: Vivliostyle serves the
-    // HTML's folder over HTTP and cannot reach ../../node_modules; pagedjs-cli reads it by file:// as the floor does.
+    // The same HTML in a folder of its own, its stylesheets and fonts hard-linked in beside it: Vivliostyle serves
+    // the HTML's folder over HTTP and refuses ../../node_modules and symlinks that lead out of it; pagedjs-cli
+    // reads it by file:// as the floor does.
     const peerDir = join(work, 'peer');
-    mkdirSync(peerDir, { recursive: true });
-    for (const name of ['node_modules', 'templates']) symlinkSync(join(root, name), join(peerDir, name));
+    const pageHtml = readFileSync(html, 'utf8');
+    const linked = new Set(['templates']);
+    for (const [, path] of pageHtml.matchAll(/href="(?:\.\.\/)+node_modules\/([^"]+)\.css"/g)) linked.add(join('node_modules', dirname(decodeURIComponent(path))));
+    for (const folder of linked) {
+      mkdirSync(dirname(join(peerDir, folder)), { recursive: true });
+      const copy = spawnSync('cp', ['-al', join(root, folder), join(peerDir, folder)], { encoding: 'utf8' });
+      if (copy.status !== 0) throw new Error(`could not link ${folder} for the peers: ${copy.stderr}`);
+    }
     const peerHtml = join(peerDir, 'page.html');
-    writeFileSync(peerHtml, readFileSync(html, 'utf8').replace(/(href|src)="(?:\.\.\/)+(node_modules|templates)\//g, '$1="$2/'));
+    // Vivliostyle's server does not decode %40 in a path: the links say @fontsource as the folders do.
+    writeFileSync(peerHtml, pageHtml.replace(/(href|src)="(?:\.\.\/)+(node_modules|templates)\/([^"]*)"/g, (_, attribute, folder, rest) => `${attribute}="${folder}/${decodeURIComponent(rest)}"`));
     const chromium = process.env.PUPPETEER_EXECUTABLE_PATH ?? '/usr/bin/chromium';
     // Peers are not dependencies: on PATH, or installed with npm under BENCH_PEERS (default /opt/peers).
     const peersDir = process.env.BENCH_PEERS ?? '/opt/peers';
@@ -403,7 +414,7 @@ if (marginal) {
 }
 if (batch) {
   rows.push(
-    [`(d) ${batch.articles}-article batch, cold`, s(batch.coldMs), `${batch.articlesPerSecond.toFixed(3)} articles/s`],
+    [`(d) ${batch.articles}-article batch, cold`, s(batch.coldMs), `${batch.articlesPerSecond.toFixed(3)} articles/s (load average ${batch.loadAverage?.mean} mean, ${batch.loadAverage?.max} max)`],
     [`(d) steady-state time per article (-j ${availableParallelism()})`, s(batch.steadyMsPerArticle), floor ? `× floor page.pdf() ${ratio(batch.steadyMsPerArticle, floor.marginalPdfMs)}, × floor new page ${ratio(batch.steadyMsPerArticle, floor.marginalPageMs)}` : ''],
     ['(d) peak PSS of the process tree', mib(batch.peakPssBytes), `${(batch.peakPssBytes / GiB).toFixed(2)} GiB (target ≤ 1.2 GiB)`],
     [`(d) peak PSS, first vs last ${Math.min(100, batch.articles / 5)} articles`, `${mib(batch.peakPssFirstHundredBytes)} / ${mib(batch.peakPssLastHundredBytes)}`, `× ${ratios.pssLastVsFirstHundred}`],
@@ -411,7 +422,14 @@ if (batch) {
   );
 }
 for (const [name, peer] of Object.entries(peers ?? {})) {
-  rows.push([`(e) ${name}`, peer.installed ? s(peer.ms) : 'not installed', peer.installed && cold ? `× presswork cold ${ratio(peer.ms, cold.allFormatsMs)}` : 'skipped: not installed (npm i -g it to compare)']);
+  if (!peer.installed) {
+    rows.push([`(e) ${name}`, 'not installed', `skipped: install it outside the project (npm i under ${process.env.BENCH_PEERS ?? '/opt/peers'}) to compare`]);
+    continue;
+  }
+  if (cold) ratios[`${name}VsPresswork`] = ratio(peer.ms, cold.allFormatsMs);
+  if (floor) ratios[`${name}VsFloor`] = ratio(peer.ms, floor.wallMs);
+  const printed = `${peer.pages} page(s), ${peer.characters}/${peer.floorCharacters} characters of the floor's PDF, fonts ${peer.fonts.slice(0, 3).join(' ')}${peer.fonts.length > 3 ? ' …' : ''}`;
+  rows.push([`(e) ${name}, same HTML`, s(peer.ms), `× presswork cold ${ratios[`${name}VsPresswork`] ?? '–'}, × floor ${ratios[`${name}VsFloor`] ?? '–'}; ${printed}`]);
 }
 const width = Math.max(...rows.map((row) => row[0].length));
 const valueWidth = Math.max(...rows.map((row) => row[1].length));
