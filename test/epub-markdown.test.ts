@@ -40,11 +40,25 @@ describe('an article with every CommonMark construct, GFM and raw HTML', async (
     const boxes = elements(chapter, (node) => node.tagName === 'input');
     expect(boxes).toHaveLength(2);
     for (const box of boxes) expect(box.properties).toEqual(expect.objectContaining({ type: 'checkbox', disabled: true }));
+    // The task list's boxes keep their state: the first is ticked, the second not.
+    expect(boxes.map((box) => box.properties.checked)).toEqual([true, undefined]);
+    expect(markup).toContain('<input type="checkbox" checked="CHECKED" disabled="DISABLED" />');
     expect(markup).toMatch(/<input type="checkbox" disabled="DISABLED" \/>/);
     expect(elements(chapter, (node) => node.tagName === 'label').map(text)).toEqual([' 已完成的事', ' 未完成的事']);
     expect(elements(chapter, (node) => node.tagName === 'ol').map((node) => node.properties.start)).toContain(3);
-    // A reference to an id the chapter does not have (the footnote label) is dropped, not left dangling.
-    expect(elements(chapter, (node) => node.properties.ariaDescribedBy !== undefined)).toEqual([]);
+    // The footnote reference names the notes' heading, which the chapter has, in the article's language.
+    expect(elements(chapter, (node) => node.properties.ariaDescribedBy !== undefined).map((node) => String(node.properties.ariaDescribedBy))).toEqual(['footnote-label']);
+    expect(elements(chapter, (node) => node.properties.id === 'footnote-label').map(text)).toEqual(['注释']);
+    expect(markup).toContain('aria-label="返回引用 1"');
+    expect(markup).not.toMatch(/Footnotes|Back to reference/);
+  });
+
+  it('aligns the table’s columns with the stylesheet’s classes, not the obsolete align', () => {
+    const cells = elements(chapter, (node) => node.tagName === 'th' || node.tagName === 'td');
+    expect(cells.map((cell) => String(cell.properties.className ?? ''))).toEqual(Array.from({ length: 3 }, () => ['align-left', 'align-center', 'align-right']).flat());
+    expect(cells.every((cell) => cell.properties.align === undefined && cell.properties.style === undefined)).toBe(true);
+    const stylesheet = entry(book, 'OEBPS/style.css');
+    for (const side of ['left', 'center', 'right']) expect(stylesheet).toContain(`.align-${side} { text-align: ${side}; }`);
   });
 
   it('adds no character and loses none of the text the tree carries', () => {

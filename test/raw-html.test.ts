@@ -59,7 +59,11 @@ describe('raw HTML is sanitized', () => {
   it('keeps the words of a javascript: link and drops its target, in Markdown and in HTML', async () => {
     const { body, file } = await transform('[点这里](javascript:alert(1)) 和 <a href="JaVaScRiPt:alert(2)">那里</a>\n');
     expect(body).toBe('<p id="b-1"><a>点这里</a> 和 <a>那里</a></p>');
-    expect(warnings(file).filter((warning) => warning.includes('href='))).toHaveLength(2);
+    // The author wrote only the second as HTML; the first is a Markdown link with an unsafe target.
+    expect(warnings(file)).toEqual([expect.stringMatching(/^1: raw HTML attribute href="JaVaScRiPt:alert\(2\)" on <a> is removed/)]);
+    expect(file.messages.filter((message) => message.ruleId === 'unsafe-url').map((message) => `${message.line}: ${message.reason}`)).toEqual([
+      expect.stringMatching(/^1: the Markdown link’s href="javascript:alert\(1\)" is removed: links may go to http\(s\) or mailto/),
+    ]);
   });
 
   it('removes an SVG with a script inside, whole', async () => {
@@ -97,5 +101,48 @@ describe('raw HTML is sanitized', () => {
     expect(error).toBeInstanceOf(VFileMessage);
     expect((error as VFileMessage).line).toBe(3);
     expect((error as VFileMessage).reason).toMatch(/U\+0001, which XML \(and so the EPUB\) cannot carry; remove the character reference/);
+  });
+});
+
+describe('what Markdown makes is not raw HTML', () => {
+  it('keeps a GFM table’s column alignment as a class on its cells, and says nothing', async () => {
+    const { body, file } = await transform('| 单位 | 人数 | 说明 | 备注 |\n| :-- | :-: | --: | --- |\n| 京城机电 | 120 | 好 | 无 |\n');
+    expect(body).not.toContain('align=');
+    const cells = [...body.matchAll(/<(th|td)( class="[^"]*")?>/g)].map((match) => `${match[1]}${match[2] ?? ''}`);
+    expect(cells).toEqual(['th class="align-left"', 'th class="align-center"', 'th class="align-right"', 'th', 'td class="align-left"', 'td class="align-center"', 'td class="align-right"', 'td']);
+    expect(file.messages).toEqual([]);
+  });
+
+  it('keeps a task list’s boxes ticked or not, and says nothing', async () => {
+    const { body, file } = await transform('- [x] 已完成的事\n- [ ] 未完成的事\n');
+    expect(body).toContain('<li class="task-list-item"><input type="checkbox" checked disabled> 已完成的事</li>');
+    expect(body).toContain('<li class="task-list-item"><input type="checkbox" disabled> 未完成的事</li>');
+    expect(file.messages).toEqual([]);
+  });
+
+  it('keeps footnotes’ links, ids and the heading their references name, and says nothing', async () => {
+    const { body, file } = await transform('脚注在此[^a]，再引一次[^a]。\n\n[^a]: 脚注的内容。\n');
+    expect(body).toContain('<sup><a href="#user-content-fn-a" id="user-content-fnref-a" data-footnote-ref="" aria-describedby="footnote-label">1</a></sup>');
+    expect(body).toContain('<h2 class="section-head" id="footnote-label">注释</h2>');
+    expect(body).toContain('<li id="user-content-fn-a">');
+    expect(body).toContain('<a href="#user-content-fnref-a-2" data-footnote-backref="" aria-label="返回引用 1-2" class="data-footnote-backref">');
+    expect(file.messages).toEqual([]);
+  });
+
+  it('still cleans the same markup when the author writes it as HTML', async () => {
+    const { body, file } = await transform(
+      '<table><tr><td align="right" onclick="steal()">乙</td></tr></table>\n\n正文 <input type="checkbox" checked onclick="steal()"> 与 <input type="text" name="fonts">\n',
+    );
+    expect(body).toContain('<td>乙</td>');
+    // The schema makes every input a disabled checkbox, as GitHub's does.
+    expect(body).toContain('<input type="checkbox" checked disabled> 与 <input disabled type="checkbox">');
+    expect(body).not.toMatch(/align|onclick|steal|"text"|name=/);
+    expect(warnings(file)).toEqual([
+      expect.stringMatching(/^1: raw HTML attribute align="right" on <td> is removed/),
+      expect.stringMatching(/^1: raw HTML attribute onclick="steal\(\)" on <td> is removed: nothing in an article runs as a script/),
+      expect.stringMatching(/^3: raw HTML attribute onclick="steal\(\)" on <input> is removed: nothing in an article runs as a script/),
+      expect.stringMatching(/^3: raw HTML attribute name="fonts" on <input> is removed: ids and names are the page’s own/),
+    ]);
+    expect(file.messages.filter((message) => message.ruleId !== 'raw-html')).toEqual([]);
   });
 });

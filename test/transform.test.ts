@@ -100,3 +100,29 @@ describe('raw HTML', () => {
     expect(message?.line).toBe(3);
   });
 });
+
+describe('footnotes speak the article’s language', () => {
+  const markdown = '甲[^1]乙[^2]丙[^1]。\n\n[^1]: 第一条。\n[^2]: 第二条。\n';
+  const words = (html: string) => ({
+    heading: /<h2 class="section-head" id="footnote-label">([^<]*)<\/h2>/.exec(html)?.[1],
+    backLinks: [...html.matchAll(/aria-label="([^"]*)" class="data-footnote-backref"/g)].map((match) => match[1]),
+  });
+
+  it('in Chinese by default: 注释, 返回引用 N (N-2 for a second call of the same note)', async () => {
+    const { html, file } = await transform(markdown);
+    expect(words(html)).toEqual({ heading: '注释', backLinks: ['返回引用 1', '返回引用 1-2', '返回引用 2'] });
+    expect(file.data.sectionHeads).toEqual([{ id: 'footnote-label', text: '注释', level: 2 }]);
+    expect(html).not.toMatch(/Footnotes|Back to/);
+  });
+
+  it('in traditional characters for zh-Hant and zh-TW, in simplified for zh-Hans-HK', async () => {
+    expect(words((await transform(markdown, { lang: 'zh-Hant-HK' })).html).heading).toBe('註釋');
+    expect(words((await transform(markdown, { lang: 'zh-TW' })).html).heading).toBe('註釋');
+    expect(words((await transform(markdown, { lang: 'zh-Hans-HK' })).html).heading).toBe('注释');
+  });
+
+  it('in English for en', async () => {
+    const { html } = await transform(markdown, { lang: 'en' });
+    expect(words(html)).toEqual({ heading: 'Footnotes', backLinks: ['Back to reference 1', 'Back to reference 1-2', 'Back to reference 2'] });
+  });
+});

@@ -5,15 +5,15 @@ import rehypeStringify from 'rehype-stringify';
 import remarkFrontmatter from 'remark-frontmatter';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
-import rehypeRaw from 'rehype-raw';
-import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import type { VFile } from 'vfile';
 import articleStructure from './article-structure.js';
 import blockIds from './block-ids.js';
 import figures from './figures.js';
+import footnoteLabels from './footnote-labels.js';
 import rawHtml from './raw-html.js';
 import sectionHeads from './section-heads.js';
+import tableAlignment from './table-alignment.js';
 
 export type { SectionHead } from './section-heads.js';
 
@@ -22,9 +22,10 @@ export function createArticleProcessor() {
     .use(remarkParse)
     .use(remarkFrontmatter, ['yaml'])
     .use(remarkGfm)
-    // Raw HTML is parsed into the tree, then sanitized before anything else sees it.
-    .use(remarkRehype, { allowDangerousHtml: true })
-    .use(rehypeRaw)
+    // Markdown becomes the tree with raw HTML still raw, so what Markdown made can be told apart;
+    // then raw HTML is parsed into the tree and the whole is sanitized before anything else sees it.
+    .use(footnoteLabels)
+    .use(tableAlignment)
     .use(rawHtml)
     .use(sectionHeads)
     .use(articleStructure)

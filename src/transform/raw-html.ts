@@ -1,13 +1,18 @@
-// Raw HTML in an article is parsed (rehype-raw runs before this) and then
-// cleaned with a schema of our own: the text stays; scripts, frames, objects,
-// styles, event handlers, `javascript:` links and anything that could load a
-// file or a URL go. What is removed is reported with its line, so nothing
-// disappears silently; a character reference that XML cannot carry is refused.
+// Raw HTML in an article is parsed into the tree (rehype-raw) and then the
+// whole tree is cleaned with a schema of our own: the text stays; scripts,
+// frames, objects, styles, event handlers, `javascript:` links and anything
+// that could load a file or a URL go. What Markdown itself makes (GFM tables,
+// task lists, footnotes) passes the schema untouched; what is removed is
+// reported with its line — as raw HTML only when the author wrote it as HTML —
+// so nothing disappears silently. A character reference that XML cannot
+// carry is refused.
 import type { Element, Root, RootContent } from 'hast';
 import { defaultSchema, sanitize, type Schema } from 'hast-util-sanitize';
 import { find, html } from 'property-information';
+import rehypeRaw from 'rehype-raw';
 import type { Position } from 'unist';
 import type { VFile } from 'vfile';
+import { ALIGNMENTS, alignmentClass } from './table-alignment.js';
 
 /** Elements dropped with everything inside them: their content is code or a document of its own, not article text. */
 const STRIP = ['script', 'style', 'link', 'meta', 'base', 'template', 'noscript', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'svg', 'math', 'title', 'textarea', 'select'];
@@ -17,7 +22,8 @@ const defaults = defaultSchema.attributes ?? {};
 /**
  * GitHub's schema (hast-util-sanitize's default) narrowed for print and EPUB:
  * no presentational attributes (they are invalid in the EPUB's XHTML and fight
- * the page CSS), no classes but the few Markdown itself makes (a raw
+ * the page CSS; a GFM cell's alignment arrives as a class, see
+ * table-alignment.ts), no classes but the few Markdown itself makes (a raw
  * `class="page"` would break the layout), no `name` (it can shadow
  * `document.fonts`), and ids only in the `user-content-` space that
  * remark-rehype uses, so they never collide with the page's own ids.
@@ -33,7 +39,8 @@ export const articleSchema: Schema = {
     code: defaults.code ?? [],
     h2: defaults.h2 ?? [],
     img: ['src', 'alt', 'title'],
-    input: defaults.input ?? [],
+    // A GFM task's box: a disabled checkbox, ticked or not.
+    input: [...(defaults.input ?? []), 'checked'],
     li: defaults.li ?? [],
     ol: [...(defaults.ol ?? []), 'start', 'reversed'],
     section: defaults.section ?? [],
@@ -42,8 +49,8 @@ export const articleSchema: Schema = {
     q: ['cite'],
     del: ['cite', 'dateTime'],
     ins: ['cite', 'dateTime'],
-    td: ['colSpan', 'rowSpan', 'headers'],
-    th: ['colSpan', 'rowSpan', 'headers', 'scope', 'abbr'],
+    td: ['colSpan', 'rowSpan', 'headers', ['className', ...ALIGNMENTS.map(alignmentClass)]],
+    th: ['colSpan', 'rowSpan', 'headers', 'scope', 'abbr', ['className', ...ALIGNMENTS.map(alignmentClass)]],
     abbr: ['title'],
     '*': ['lang', 'dir', 'title', ['id', /^user-content-/, 'footnote-label'], 'ariaDescribedBy', 'ariaLabel', 'ariaLabelledBy'],
   },
@@ -55,30 +62,57 @@ export const articleSchema: Schema = {
   },
 };
 
+/** The schema for one element alone, its attributes tried one at a time: a cell out of its table is still a cell. */
+const oneElementSchema: Schema = { ...articleSchema, ancestors: {} };
+
 /** Characters XML 1.0 cannot hold: C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF. */
 export const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u;
 
 export default function rawHtml() {
+  const parseRaw = rehypeRaw();
   return (tree: Root, file: VFile): Root => {
-    reportRemovals(tree, file, undefined);
-    const clean = sanitize(tree, articleSchema) as Root;
+    const parsed = parseRaw(tree, file);
+    reportRemovals(parsed, file, { place: undefined, authored: false, source: String(file.value) });
+    const clean = sanitize(parsed, articleSchema) as Root;
     uniqueIds(clean, new Set());
     refuseNonXml(clean, file, undefined);
     return clean;
   };
 }
 
+interface Walk {
+  /** The nearest place known: elements parse5 implies (a table's tbody) have none of their own. */
+  place: Position | undefined;
+  /** Whether the nearest element with a place was written by the author as HTML. */
+  authored: boolean;
+  source: string;
+}
+
+/**
+ * An element the author wrote as HTML starts, in the source, with its own start
+ * tag; nothing Markdown makes does (a line that starts with `<p ` or `<td>` is an
+ * HTML block, an autolink `<https://…>` is no tag). An element without a place
+ * (a task's box, a tbody parse5 implies) belongs with its parent.
+ */
+function authoredAsHtml(node: Element, walk: Walk): boolean {
+  const start = node.position?.start.offset;
+  if (start === undefined) return walk.authored;
+  const opening = walk.source.slice(start, start + node.tagName.length + 2).toLowerCase();
+  return opening.startsWith(`<${node.tagName.toLowerCase()}`) && /[\s/>]/.test(opening.at(-1) ?? '');
+}
+
 /** One warning per removed element or attribute, at its line in the article. */
-function reportRemovals(node: Root | RootContent, file: VFile, near: Position | undefined): void {
+function reportRemovals(node: Root | RootContent, file: VFile, walk: Walk): void {
   if (node.type !== 'element' && node.type !== 'root') return;
-  const place = node.position ?? near;
+  let here = walk;
   if (node.type === 'element') {
+    here = { ...walk, place: node.position ?? walk.place, authored: authoredAsHtml(node, walk) };
     const allowed = articleSchema.tagNames?.includes(node.tagName) ?? false;
     if (!allowed) {
       const stripped = STRIP.includes(node.tagName);
       warn(
         file,
-        place,
+        here.place,
         stripped
           ? `raw HTML <${node.tagName}> is removed with its content: articles may not carry scripts, styles, frames, objects or embedded documents; write the text as Markdown`
           : `raw HTML <${node.tagName}> is not kept (its text is); write it as Markdown`,
@@ -86,16 +120,20 @@ function reportRemovals(node: Root | RootContent, file: VFile, near: Position | 
       if (stripped) return;
     } else {
       for (const [key, value] of Object.entries(node.properties)) {
-        const kept = sanitize({ type: 'element', tagName: node.tagName, properties: { [key]: value }, children: [] }, articleSchema) as unknown as Element;
+        const kept = sanitize({ type: 'element', tagName: node.tagName, properties: { [key]: value }, children: [] }, oneElementSchema) as unknown as Element;
         if (kept.properties?.[key] === undefined) {
           const name = find(html, key).attribute;
-          warn(file, place, `raw HTML attribute ${name}="${String(value).slice(0, 40)}" on <${node.tagName}> is removed: ${whyNot(name)}`);
+          const shown = `${name}="${String(value).slice(0, 40)}"`;
+          if (here.authored) warn(file, here.place, `raw HTML attribute ${shown} on <${node.tagName}> is removed: ${whyNot(name)}`);
+          else warn(file, here.place, `the Markdown ${MADE_BY_MARKDOWN[node.tagName] ?? `<${node.tagName}>`}’s ${shown} is removed: ${whyNot(name)}`, 'unsafe-url');
         }
       }
     }
   }
-  for (const child of node.children) reportRemovals(child, file, place);
+  for (const child of node.children) reportRemovals(child, file, here);
 }
+
+const MADE_BY_MARKDOWN: Record<string, string> = { a: 'link', img: 'image' };
 
 function whyNot(attribute: string): string {
   if (/^on/i.test(attribute)) return 'nothing in an article runs as a script';
@@ -105,8 +143,8 @@ function whyNot(attribute: string): string {
   return 'the page and the EPUB do not use it';
 }
 
-function warn(file: VFile, place: Position | undefined, reason: string): void {
-  file.message(reason, { place, ruleId: 'raw-html', source: 'presswork' });
+function warn(file: VFile, place: Position | undefined, reason: string, ruleId = 'raw-html'): void {
+  file.message(reason, { place, ruleId, source: 'presswork' });
 }
 
 /** The first element with an id keeps it; a repeat would make the EPUB's XHTML invalid. */

@@ -26,7 +26,8 @@ export default function sectionHeads() {
     visit(tree, 'element', (node: Element) => {
       const level = headingLevel[node.tagName];
       if (!level) return;
-      const id = `section-${heads.length + 1}`;
+      // The footnotes' heading keeps the id its references point to (aria-describedby="footnote-label").
+      const id = node.properties.id === 'footnote-label' ? 'footnote-label' : `section-${heads.length + 1}`;
       node.tagName = `h${level}`;
       node.properties = { ...node.properties, id, className: ['section-head'] };
       heads.push({ id, text: toText(node), level });
