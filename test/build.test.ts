@@ -65,6 +65,19 @@ describe('presswork build of the seed', () => {
     expect(stderr).toContain(`${slug}.md`);
   });
 
+  it('says on stderr, in plain lines off a terminal, each stage the article reaches: layout, preflight, pdf, png, epub', () => {
+    const steps = stderr
+      .split('\n')
+      .filter((line) => line.startsWith(`  content/${slug}.md: `))
+      .map((line) => line.slice(`  content/${slug}.md: `.length));
+    expect(steps[0]).toBe('layout, trial 1, 1 page');
+    const stages = steps.map((step) => step.split(',')[0]).filter((stage, index, all) => stage !== all[index - 1]);
+    expect(stages).toEqual(['layout', 'preflight', 'pdf', 'png', 'epub']);
+    expect(steps).toContain('png, page 1 of 1');
+    // Progress never reaches stdout, which holds only the JSON document.
+    expect(stdout).not.toMatch(/layout, trial|preflight, \d/);
+  });
+
   it('writes every format and a manifest whose sizes and hashes match the files', () => {
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     const [article] = manifest.articles;

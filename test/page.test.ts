@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadArticle, loadConfig } from '../src/content/load.js';
 import type { LayoutOptions } from '../src/content/schema.js';
 import { loadTemplate, renderPage, TEMPLATES_DIR } from '../src/layout/index.js';
-import { BrowserSession, preflight, printPage, type Preflight, type PrintResult } from '../src/print/index.js';
+import { BrowserSession, preflight, printPage, type Preflight, type PrintResult, type PrintProgress } from '../src/print/index.js';
 import { createArticleProcessor, transformArticle } from '../src/transform/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -34,6 +34,8 @@ interface Laid {
   printed: PrintResult;
   checks: Preflight;
   tree: Root;
+  /** What the print said as it went. */
+  steps: PrintProgress[];
 }
 
 async function layOut(path: string, layout: LayoutOptions = {}, templateRoot?: string): Promise<Laid> {
@@ -43,14 +45,16 @@ async function layOut(path: string, layout: LayoutOptions = {}, templateRoot?: s
   const template = loadTemplate('newspaper', templateRoot);
   const doc = renderPage(article, tree, template);
   const workDir = mkdtempSync(join(scratch, 'work-'));
+  const steps: PrintProgress[] = [];
   const printed = await printPage(browser, doc, {
+    onProgress: (progress) => steps.push(progress),
     workDir,
     allowedRoots: [template.dir, join(path, '..'), ...template.fonts.map((font) => join(font.cssPath, '..'))],
     metadata: { title: 't', authors: [], keywords: [], lang: 'zh-CN', creator: 'presswork test' },
     fit: { bodySize: doc.geometry.bodySize, leading: doc.geometry.leading, folio: doc.folio, maxPages: 50 },
     render: false,
   });
-  return { printed, checks: preflight({ ...printed, fonts: template.fonts }), tree };
+  return { printed, checks: preflight({ ...printed, fonts: template.fonts }), tree, steps };
 }
 
 function article(path: string, body: string, frontMatter = 'headline: 测试标题'): string {
@@ -104,6 +108,19 @@ describe('the seed on a4: continuation pages', () => {
       expect(page.columnBalance).toBeLessThanOrEqual(1);
       expect(page.lines).toBeGreaterThan(0);
     }
+  });
+
+  it('says where it has got to: each copyfit trial in turn, the pages each has laid out so far, then the preflight', () => {
+    const layouts = laid.steps.filter((step) => step.stage === 'layout');
+    const trials = [...new Set(layouts.map((step) => step.trial))];
+    expect(trials).toEqual(Array.from({ length: laid.printed.fit.iterations }, (_, index) => index + 1));
+    // Within a trial the page count only grows, and the page calls in as it adds each continuation page.
+    for (const trial of trials) {
+      const pages = layouts.filter((step) => step.trial === trial).map((step) => step.pages);
+      expect(pages).toEqual([...pages].sort((a, b) => a - b));
+    }
+    expect(Math.max(...layouts.map((step) => step.pages))).toBeGreaterThanOrEqual(laid.checks.pages - 1);
+    expect(laid.steps.at(-1)).toEqual({ stage: 'preflight', pages: laid.checks.pages });
   });
 
   it('sends the reader on with 下转 and takes them up with 上接, under each page’s own 版次', () => {

@@ -39,7 +39,8 @@ const PROBE = 0.05;
 /** Layouts one article may try; each costs a layout of the whole article in the browser. */
 const MAX_TRIALS = 60;
 
-export async function fitBody(page: Page, bounds: FitBounds): Promise<FitResult> {
+/** `onTrial` hears the number of each layout as it starts. */
+export async function fitBody(page: Page, bounds: FitBounds, onTrial: (trial: number) => void = () => undefined): Promise<FitResult> {
   let iterations = 0;
   // Every layout's measure, by its settings: the search comes back to settings it tried (the binary
   // search's last size, the refinement's start), and a layout costs a reflow of the whole article.
@@ -49,7 +50,8 @@ export async function fitBody(page: Page, bounds: FitBounds): Promise<FitResult>
   const keyOf = (bodySize: number, leading: number) => `${bodySize}/${leading}`;
   const layOut = async (bodySize: number, leading: number): Promise<FitResult> => {
     iterations++;
-    const settings: LayoutSettings = { bodySize, leading, folio: bounds.folio, maxPages: bounds.maxPages };
+    onTrial(iterations);
+    const settings: LayoutSettings = { bodySize, leading, folio: bounds.folio, maxPages: bounds.maxPages, trial: iterations };
     const measure: LayoutMeasure = await page.evaluate((s) => window.presswork.layout(s), settings);
     shown = keyOf(bodySize, leading);
     const result = {

@@ -9,7 +9,7 @@ import type { PageDocument } from '../layout/index.js';
 import type { BrowserSession } from './browser-session.js';
 import { fitBody, type FitBounds, type FitResult } from './copyfit.js';
 import { hideBrokenImages, measureImages, type PrintedImage } from './images.js';
-import { installPageScript, type PrintedLine } from './page-script.js';
+import { installPageScript, PAGE_PROGRESS, type PrintedLine } from './page-script.js';
 import { guardRequests, type BlockedRequest, type RemoteImages } from './request-guard.js';
 import { finishPdf, type PdfMetadata } from './pdf-metadata.js';
 import type { Fault } from './preflight.js';
@@ -43,7 +43,16 @@ export interface PrintOptions {
   onRetry?: (error: Error) => void;
   /** Called as each step of the print ends, with its wall time in ms (`npm run bench` reads where the time goes). */
   onStep?: (step: PrintStep, ms: number) => void;
+  /** Where the print has got to, as it goes: a long article takes minutes, and this says it is moving. */
+  onProgress?: (progress: PrintProgress) => void;
 }
+
+/** Progress of one article's print: copyfit trial N with the pages laid out so far, the preflight's measuring, the PDF, each preview. */
+export type PrintProgress =
+  | { stage: 'layout'; trial: number; pages: number }
+  | { stage: 'preflight'; pages: number }
+  | { stage: 'pdf'; pages: number }
+  | { stage: 'png'; page: number; pages: number };
 
 /** The print's steps, in order: open the page, copyfit, read the lines/text/images, ask which fonts drew it, print, render the previews. */
 export type PrintStep = 'open' | 'copyfit' | 'measure' | 'systemFonts' | 'pdf' | 'png';
@@ -88,6 +97,12 @@ async function printOn(page: Page, htmlPath: string, doc: PageDocument, options:
     options.onStep?.(step, now - mark);
     mark = now;
   };
+  const onProgress = options.onProgress ?? (() => undefined);
+  let laying = true;
+  // The page calls this as it adds each page, so even one long layout reports its progress (a late call is dropped).
+  await page.exposeFunction(PAGE_PROGRESS, (trial: number, pages: number) => {
+    if (laying) onProgress({ stage: 'layout', trial, pages });
+  });
   const blocked: BlockedRequest[] = [];
   await guardRequests(page, { roots: [options.workDir, ...options.allowedRoots], remoteImages: options.remoteImages }, blocked);
   await page.emulateMediaType('print');
@@ -105,10 +120,12 @@ async function printOn(page: Page, htmlPath: string, doc: PageDocument, options:
   await page.evaluate(installPageScript);
   ended('open');
 
-  const fit = await fitBody(page, options.fit);
+  const fit = await fitBody(page, options.fit, (trial) => onProgress({ stage: 'layout', trial, pages: 1 }));
+  laying = false;
   // Fonts for any glyph first used at the chosen size must be in before printing.
   await page.evaluate(() => document.fonts.ready.then(() => undefined));
   ended('copyfit');
+  onProgress({ stage: 'preflight', pages: fit.pages.length });
   const lines = await page.evaluate(() => window.presswork.lines());
   const text = await page.evaluate(() => document.body.innerText);
   const images = await measureImages(page);
@@ -119,15 +136,16 @@ async function printOn(page: Page, htmlPath: string, doc: PageDocument, options:
   const measured = { fit, lines, text, images, blocked, platformFonts, laidOut };
 
   if (options.render === false) return { pdf: new Uint8Array(), png: new Uint8Array(), pngs: [], ...measured };
+  onProgress({ stage: 'pdf', pages: fit.pages.length });
   const raw = await page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: true });
   const { pdf } = await finishPdf(raw, options.metadata);
   ended('pdf');
-  const pngs = await previewPngs(page, preview);
+  const pngs = await previewPngs(page, preview, onProgress);
   ended('png');
   return { pdf, png: pngs[0] ?? new Uint8Array(), pngs, ...measured };
 }
 
-async function previewPngs(page: Page, viewport: Viewport): Promise<Uint8Array[]> {
+async function previewPngs(page: Page, viewport: Viewport, onProgress: (progress: PrintProgress) => void): Promise<Uint8Array[]> {
   await page.setViewport(viewport);
   const boxes = await page.$$eval('.page', (elements) =>
     elements.map((element) => {
@@ -136,7 +154,21 @@ async function previewPngs(page: Page, viewport: Viewport): Promise<Uint8Array[]
     }),
   );
   const pngs: Uint8Array[] = [];
-  for (const clip of boxes) pngs.push(await page.screenshot({ type: 'png', clip, captureBeyondViewport: true }));
+  for (const [index, clip] of boxes.entries()) {
+    onProgress({ stage: 'png', page: index + 1, pages: boxes.length });
+    // Each page is scrolled into the page-sized viewport and taken from there: capturing beyond the
+    // viewport resizes the view to the whole document, which costs more with every page (2 s a page at 72 pages).
+    // Puppeteer rounds the clip like this and crops it to the visual viewport: only a page wholly in view is taken from it.
+    const x = Math.round(clip.x);
+    const y = Math.round(clip.y);
+    const box = { left: x, top: y, right: x + Math.round(clip.width + clip.x - x), bottom: y + Math.round(clip.height + clip.y - y) };
+    const inView = await page.evaluate(({ left, top, right, bottom }) => {
+      window.scrollTo(0, top);
+      const view = window.visualViewport;
+      return view !== null && view.pageLeft <= left && view.pageTop <= top && view.pageLeft + view.width >= right && view.pageTop + view.height >= bottom;
+    }, box);
+    pngs.push(await page.screenshot({ type: 'png', clip, captureBeyondViewport: !inView }));
+  }
   return pngs;
 }
 

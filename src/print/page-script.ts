@@ -44,6 +44,8 @@ export interface LayoutSettings {
   folio: FolioNumbering;
   /** Give up flowing after this many pages (the rest is reported as overflow). */
   maxPages: number;
+  /** Which copyfit trial this layout is: passed back with the pages laid out so far. */
+  trial?: number;
 }
 
 export interface PageMeasure {
@@ -71,12 +73,16 @@ export interface LayoutMeasure {
   pageStarts: PageStart[];
 }
 
+/** The function the print stage exposes to the page: called with the trial and the number of pages laid out so far. */
+export const PAGE_PROGRESS = 'pressworkLaidOut' satisfies keyof Window;
+
 declare global {
   interface Window {
     presswork: {
       layout(settings: LayoutSettings): LayoutMeasure;
       lines(): PrintedLine[];
     };
+    pressworkLaidOut?: (trial: number, pages: number) => Promise<void>;
   }
 }
 
@@ -328,6 +334,8 @@ export function installPageScript(): void {
         settle();
         number += 1;
         labels.push(next.label);
+        // Not awaited: the call only posts the count to the print stage, it must not wait on it.
+        void window.pressworkLaidOut?.(settings.trial ?? 0, number);
         const made = newPage(number, next.jump);
         made.body.append(jumpLine('from', folioLabel(settings.folio, number - 1).jump));
         current = made.body;

@@ -15,7 +15,7 @@ import { buildEpub } from '../epub/index.js';
 import { loadTemplate, relativeUrl, renderPage, withLaidOutBody, type Template } from '../layout/index.js';
 import { limitCopyfit } from '../layout/large-article.js';
 import { localImages, preparePhotos, withPreparedPhotos } from '../layout/photos.js';
-import { BrowserCrashError, BrowserSession, PageTimeoutError, preflight, printPage, type Preflight, type RemoteImages } from '../print/index.js';
+import { BrowserCrashError, BrowserSession, PageTimeoutError, preflight, printPage, type Preflight, type PrintProgress, type RemoteImages } from '../print/index.js';
 import { createArticleProcessor, transformArticle, type ArticleProcessor } from '../transform/index.js';
 import { PRESSWORK_VERSION } from '../version.js';
 import { writeAtomic } from './atomic.js';
@@ -78,9 +78,14 @@ export interface ArticleEvent {
   /** Articles finished so far, this one included when `phase` is 'done'. */
   done: number;
   source: string;
-  phase: 'start' | 'done';
+  /** 'progress': the article is under way, as far as `progress` says. */
+  phase: 'start' | 'progress' | 'done';
   report?: ArticleReport;
+  progress?: ArticleProgress;
 }
+
+/** Where one article's build has got to: a stage of its print, or the EPUB. */
+export type ArticleProgress = PrintProgress | { stage: 'epub' };
 
 export interface BuildOptions {
   paths: string[];
@@ -209,7 +214,7 @@ export async function build(options: BuildOptions): Promise<BuildReport> {
       return pool(async () => {
         if (context.stopping) throw new Error('the build was interrupted');
         options.onArticle?.({ index, total, done, source: entry.source, phase: 'start' });
-        const report = await buildOne(entry, context);
+        const report = await buildOne(entry, context, (progress) => options.onArticle?.({ index, total, done, source: entry.source, phase: 'progress', progress }));
         if (key && report.ok) report.cacheKey = key;
         options.onArticle?.({ index, total, done: ++done, source: entry.source, phase: 'done', report });
         return report;
@@ -317,7 +322,7 @@ function toManifestArticle({ file: _file, preflight: checks, ...article }: Artic
   return { ...article, ...(checks ? { preflight: checks as unknown as ManifestArticle['preflight'] } : {}) };
 }
 
-async function buildOne(entry: Loaded, context: BuildContext): Promise<ArticleReport> {
+async function buildOne(entry: Loaded, context: BuildContext, onProgress: (progress: ArticleProgress) => void): Promise<ArticleReport> {
   const { options } = context;
   const { source } = entry;
   const { file, article } = entry;
@@ -355,6 +360,7 @@ async function buildOne(entry: Loaded, context: BuildContext): Promise<ArticleRe
           render: wants('pdf') || wants('png') || wants('epub'),
           timeoutMs: options.articleTimeoutMs ?? DEFAULT_ARTICLE_TIMEOUT_MS,
           remoteImages: options.remoteImages,
+          onProgress,
           onRetry: (error) =>
             file.info(`the browser crashed while printing this article (${error.message}); it was restarted and the article printed again`, {
               ruleId: 'browser-restart',
@@ -405,6 +411,7 @@ async function buildOne(entry: Loaded, context: BuildContext): Promise<ArticleRe
         payloads.push(['html', new TextEncoder().encode(laidOut !== undefined ? withLaidOutBody(html, laidOut, assetUrl) : html)]);
       }
       if (wants('epub')) {
+        onProgress({ stage: 'epub' });
         // The EPUB carries the photo files themselves (the originals, not the print copies) and the body's local images.
         const epubTree = withPreparedPhotos(tree, photos, 'original');
         const epub = await buildEpub({
