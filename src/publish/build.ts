@@ -13,7 +13,7 @@ import { loadArticle, loadConfig, slugFromPath, type Article } from '../content/
 import { deckSummary, type ProjectConfig } from '../content/schema.js';
 import { buildEpub } from '../epub/index.js';
 import { loadTemplate, relativeUrl, renderPage, withLaidOutBody, type Template } from '../layout/index.js';
-import { limitCopyfit } from '../layout/large-article.js';
+import { COPYFIT_MAX_CHARS, limitCopyfit } from '../layout/large-article.js';
 import { localImages, preparePhotos, withPreparedPhotos } from '../layout/photos.js';
 import { BrowserCrashError, BrowserSession, PageTimeoutError, preflight, printPage, type Preflight, type PrintProgress, type RemoteImages } from '../print/index.js';
 import { createArticleProcessor, transformArticle, type ArticleProcessor } from '../transform/index.js';
@@ -108,7 +108,7 @@ export interface BuildOptions {
   browserWSEndpoint?: string;
   /** The browser to print with; default: one launched (or, with browserWSEndpoint, connected to) for this build and let go after it. */
   session?: BrowserSession;
-  /** Time limit per article for layout and printing, in ms (default 180 s). */
+  /** Time limit per article for layout and printing, in ms (default: defaultArticleTimeoutMs of its length, 180 s for most). */
   articleTimeoutMs?: number;
   /** Fetch remote images within these limits (`--allow-remote`); default: block them. */
   remoteImages?: RemoteImages;
@@ -119,6 +119,15 @@ export interface BuildOptions {
 }
 
 export const DEFAULT_ARTICLE_TIMEOUT_MS = 180_000;
+
+/**
+ * The default time limit grows with the text: 180 s for every 200,000 characters (the copyfit's
+ * limit) or part of them, so a 5 MB wire dump gets time for its hundreds of pages and a page
+ * that never settles is still stopped.
+ */
+export function defaultArticleTimeoutMs(chars: number): number {
+  return DEFAULT_ARTICLE_TIMEOUT_MS * Math.max(1, Math.ceil(chars / COPYFIT_MAX_CHARS));
+}
 export const DEFAULT_LOCK_WAIT_MS = 60_000;
 
 export interface BuildReport {
@@ -345,7 +354,7 @@ async function buildOne(entry: Loaded, context: BuildContext, onProgress: (progr
     const tree = await transformArticle(context.processor, file);
     // Photos checked first: a missing one becomes an empty frame, a huge one a scaled copy in the work folder.
     const photos = await preparePhotos(article.frontMatter.photos ?? [], file, workDir);
-    const { doc, reason: plainContinuation } = limitCopyfit(renderPage(article, withPreparedPhotos(tree, photos, 'print'), context.template), tree);
+    const { doc, reason: plainContinuation, chars } = limitCopyfit(renderPage(article, withPreparedPhotos(tree, photos, 'print'), context.template), tree);
     if (plainContinuation) file.info(plainContinuation, { ruleId: 'large-article', source: 'presswork' });
     const wants = (format: Format) => options.write && options.formats.includes(format);
     // The copyfit happens in the browser: the page HTML needs it as much as the PDF does;
@@ -358,7 +367,7 @@ async function buildOne(entry: Loaded, context: BuildContext, onProgress: (progr
           metadata: pdfMetadata(article, context.sourceDateEpoch),
           fit: { bodySize: doc.geometry.bodySize, leading: doc.geometry.leading, folio: doc.folio, maxPages: MAX_PAGES },
           render: wants('pdf') || wants('png') || wants('epub'),
-          timeoutMs: options.articleTimeoutMs ?? DEFAULT_ARTICLE_TIMEOUT_MS,
+          timeoutMs: options.articleTimeoutMs ?? defaultArticleTimeoutMs(chars),
           remoteImages: options.remoteImages,
           onProgress,
           onRetry: (error) =>
