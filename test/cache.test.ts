@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadArticle, loadConfig } from '../src/content/load.js';
 import { loadTemplate, TEMPLATES_DIR } from '../src/layout/index.js';
-import { articleKey, buildFingerprint } from '../src/publish/cache.js';
+import { build, type BuildReport } from '../src/publish/build.js';
+import { articleKey, buildFingerprint, type BuildFingerprintInput } from '../src/publish/cache.js';
+import { shortArticle } from './support/articles.js';
 
 let dir: string;
 const article = (photo: string) => `---\nheadline: 标题\nphotos:\n  - name: 甲\n    caption: 说明\n    src: ${photo}\n---\n\n正文。\n\n![图](inline.png)\n`;
@@ -23,12 +25,13 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the cache key', () => {
-  const fingerprint = (overrides: { formats?: Array<'pdf' | 'epub'>; sourceDateEpoch?: number } = {}) =>
+  const fingerprint = (overrides: Partial<BuildFingerprintInput> = {}) =>
     buildFingerprint({
       cwd: dir,
       template: loadTemplate('newspaper', join(dir, 'templates')),
-      formats: overrides.formats ?? ['pdf', 'epub'],
-      sourceDateEpoch: overrides.sourceDateEpoch,
+      formats: ['pdf', 'epub'],
+      sourceDateEpoch: undefined,
+      ...overrides,
     });
   const key = async (print = fingerprint()) => articleKey(print, await loadArticle(join(dir, 'a.md'), loadConfig(dir)));
 
@@ -53,4 +56,66 @@ describe('the cache key', () => {
     await changed('formats', () => undefined, () => fingerprint({ formats: ['pdf'] }));
     await changed('SOURCE_DATE_EPOCH', () => undefined, () => fingerprint({ sourceDateEpoch: 1 }));
   });
+
+  it('changes with --allow-remote and its limits, the browser it prints on, and (for the page HTML) where the output folder is', () => {
+    const remote = { timeoutMs: 10_000, maxBytes: 20_000_000 };
+    const prints = [
+      fingerprint(),
+      fingerprint({ remoteImages: remote }),
+      fingerprint({ remoteImages: { ...remote, maxBytes: 1_000 } }),
+      fingerprint({ browserWSEndpoint: 'ws://10.0.0.2:9222/devtools/browser/abc' }),
+      fingerprint({ formats: ['pdf', 'html'], outDir: join(dir, 'output') }),
+      fingerprint({ formats: ['pdf', 'html'], outDir: join(dir, 'elsewhere', 'output') }),
+    ];
+    expect(new Set(prints).size).toBe(prints.length);
+    // The same remote Chrome started again (a new id in its URL) prints the same.
+    expect(fingerprint({ browserWSEndpoint: 'ws://10.0.0.2:9222/devtools/browser/def' })).toBe(prints[3]);
+    // Without the page HTML no output links anything relative to the folder.
+    expect(fingerprint({ outDir: join(dir, 'elsewhere') })).toBe(fingerprint({ outDir: join(dir, 'output') }));
+  });
+
+  it('covers an image named by a Markdown reference, and leaves an article with a remote image uncached under --allow-remote', async () => {
+    writeFileSync(join(dir, 'ref.md'), '---\nheadline: 引用图\n---\n\n正文。\n\n![图][甲]\n\n[甲]: by-reference.png\n');
+    const keyOf = async (name: string, options?: Parameters<typeof articleKey>[2]) => articleKey(fingerprint(), await loadArticle(join(dir, name), loadConfig(dir)), options);
+    writeFileSync(join(dir, 'by-reference.png'), 'one');
+    const before = await keyOf('ref.md');
+    writeFileSync(join(dir, 'by-reference.png'), 'two');
+    expect(await keyOf('ref.md')).not.toBe(before);
+
+    writeFileSync(join(dir, 'remote.md'), '---\nheadline: 远程图\n---\n\n正文。\n\n<img src="https://example.org/a.png" alt="图">\n');
+    expect(await keyOf('remote.md')).toMatch(/^[0-9a-f]{64}$/);
+    expect(await keyOf('remote.md', { remoteImages: true })).toBeUndefined();
+    expect(await keyOf('ref.md', { remoteImages: true })).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('--allow-remote in a real build', () => {
+  let project: string;
+  beforeAll(() => {
+    project = mkdtempSync(join(tmpdir(), 'presswork-cache-remote-'));
+    writeFileSync(join(project, 'plain.md'), shortArticle('本地稿'));
+    // Port 9 (discard) refuses at once: the image is blocked with a warning and the article still builds.
+    writeFileSync(join(project, 'remote.md'), `${shortArticle('远程稿')}\n![远程](http://127.0.0.1:9/a.png)\n`);
+  });
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+  const run = async (allowRemote: boolean): Promise<Array<[string, boolean]>> => {
+    const report: BuildReport = await build({
+      paths: [project],
+      cwd: project,
+      outDir: join(project, 'output'),
+      formats: ['pdf'],
+      write: true,
+      ...(allowRemote ? { remoteImages: { timeoutMs: 2_000, maxBytes: 1_000_000 } } : {}),
+    });
+    expect(report.articles.every((article) => article.ok)).toBe(true);
+    return report.articles.map((article) => [article.slug, article.cached ?? false]);
+  };
+
+  it('rebuilds every article when it is turned on, then keeps reusing only those with no remote image', async () => {
+    expect(await run(false)).toEqual([['plain', false], ['remote', false]]);
+    expect(await run(false)).toEqual([['plain', true], ['remote', true]]);
+    expect(await run(true)).toEqual([['plain', false], ['remote', false]]);
+    expect(await run(true)).toEqual([['plain', true], ['remote', false]]);
+  }, 300_000);
 });

@@ -207,12 +207,25 @@ export async function build(options: BuildOptions): Promise<BuildReport> {
     const useCache = options.write && options.cache !== false;
     const previous = options.write ? await readPreviousManifest(manifestPath) : undefined;
     const previousBySource = new Map((previous?.articles ?? []).map((article) => [article.source, article]));
-    const fingerprint = options.write ? buildFingerprint({ cwd: options.cwd, template, formats: options.formats, sourceDateEpoch: epoch }) : '';
+    const fingerprint = options.write
+      ? buildFingerprint({
+          cwd: options.cwd,
+          template,
+          formats: options.formats,
+          sourceDateEpoch: epoch,
+          remoteImages: options.remoteImages,
+          browserWSEndpoint: options.browserWSEndpoint,
+          outDir: options.outDir,
+        })
+      : '';
     const pool = pLimit(concurrency);
     let done = 0;
     const total = share.length;
     const runOne = async (entry: Loaded, index: number): Promise<ArticleReport> => {
-      const key = entry.article && options.write ? await articleKey(fingerprint, entry.article) : undefined;
+      const key =
+        entry.article && options.write
+          ? await articleKey(fingerprint, entry.article, { remoteImages: options.remoteImages !== undefined, outDir: options.formats.includes('html') ? options.outDir : undefined })
+          : undefined;
       const before = previousBySource.get(displayPath(options.cwd, entry.source));
       if (useCache && entry.article && key && before?.slug === entry.article.slug && (await reusable(before, key, options.outDir, options.formats))) {
         options.onArticle?.({ index, total, done, source: entry.source, phase: 'start' });

@@ -1,14 +1,21 @@
 // Incremental builds: an article whose inputs hash to the key its last build
 // recorded in the manifest, and whose outputs are still there, is not rebuilt.
 // The key covers the source, its images, the template, the fonts, the config,
-// presswork's version and the build options that change the bytes.
+// presswork's version, the browser and the build options that change the
+// bytes: formats, SOURCE_DATE_EPOCH, --allow-remote and its limits, and for
+// the page HTML the output folder's place (its links are relative). Options
+// that change no byte (--concurrency, --shard, --article-timeout, --no-cache,
+// --json, --junit) are left out.
+import type { Root as MdastRoot, RootContent as MdastNode } from 'mdast';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { Article } from '../content/load.js';
 import { CONFIG_FILE } from '../content/load.js';
 import type { Template } from '../layout/index.js';
+import { findBrowser, type RemoteImages } from '../print/index.js';
+import { createArticleProcessor } from '../transform/index.js';
 import { PRESSWORK_VERSION } from '../version.js';
 import type { Format } from './formats.js';
 import type { ManifestArticle } from './manifest.js';
@@ -18,15 +25,26 @@ export interface BuildFingerprintInput {
   template: Template;
   formats: Format[];
   sourceDateEpoch: number | undefined;
+  /** `--allow-remote`: remote images are fetched within these limits. */
+  remoteImages?: RemoteImages;
+  /** `--browser-ws`: the Chrome that prints; otherwise the one this machine would launch. */
+  browserWSEndpoint?: string;
+  /** Where the outputs go: the page HTML links its stylesheets and fonts relative to it. */
+  outDir?: string;
 }
 
 /** What every article of a build shares: hashed once per build. */
-export function buildFingerprint({ cwd, template, formats, sourceDateEpoch }: BuildFingerprintInput): string {
+export function buildFingerprint({ cwd, template, formats, sourceDateEpoch, remoteImages, browserWSEndpoint, outDir }: BuildFingerprintInput): string {
   const hash = createHash('sha256');
   const add = (label: string, value: string | Uint8Array) => hash.update(`${label}\0`).update(value).update('\0');
   add('presswork', PRESSWORK_VERSION);
   add('formats', [...formats].sort().join(','));
   add('source-date-epoch', String(sourceDateEpoch ?? ''));
+  add('allow-remote', remoteImages ? `${remoteImages.timeoutMs} ms, ${remoteImages.maxBytes} bytes` : 'no');
+  add('browser', browserIdentity(browserWSEndpoint));
+  if (outDir !== undefined && formats.includes('html')) {
+    add('html-links', [template.dir, ...template.fonts.map((font) => dirname(font.cssPath))].map((target) => relative(resolve(outDir), target)).join('\n'));
+  }
   const config = join(cwd, CONFIG_FILE);
   add('config', existsSync(config) ? readFileSync(config) : '');
   for (const file of filesUnder(template.dir)) add(`template:${file.slice(template.dir.length)}`, readFileSync(file));
@@ -38,11 +56,21 @@ export function buildFingerprint({ cwd, template, formats, sourceDateEpoch }: Bu
   return hash.digest('hex');
 }
 
-/** The article's key: the build's fingerprint, its source text and every local image it names. */
-export async function articleKey(fingerprint: string, article: Article): Promise<string> {
+/**
+ * The article's key: the build's fingerprint, its source text and every local image it names;
+ * undefined when the article cannot be cached. With --allow-remote an article that names a remote
+ * image is always rebuilt: the image can change on its server at any time, and knowing whether it
+ * did means fetching it, which is most of what rebuilding it costs in network and time.
+ */
+export async function articleKey(fingerprint: string, article: Article, options: { remoteImages?: boolean; outDir?: string } = {}): Promise<string | undefined> {
+  const sources = imageSources(article);
+  const remote = sources.filter((src) => /^https?:/i.test(src));
+  if (options.remoteImages && remote.length > 0) return undefined;
   const hash = createHash('sha256').update(fingerprint).update('\0source\0').update(String(article.file.value));
   const dir = dirname(article.file.path ?? '.');
-  for (const src of localImages(article)) {
+  // The page HTML links the article's photos relative to the output folder.
+  if (options.outDir !== undefined) hash.update('\0folder\0').update(relative(resolve(options.outDir), resolve(dir)));
+  for (const src of sources.filter((source) => !/^[a-z][a-z0-9+.-]*:/i.test(source))) {
     const path = resolve(dir, src);
     const bytes = await readFile(path).catch(() => undefined);
     hash.update(`\0image:${src}\0`).update(bytes ?? 'missing');
@@ -50,14 +78,45 @@ export async function articleKey(fingerprint: string, article: Article): Promise
   return hash.digest('hex');
 }
 
-/** Photo sources from the front matter and Markdown/HTML images in the body, without URLs. */
-function localImages(article: Article): string[] {
-  const text = String(article.file.value);
+const markdown = createArticleProcessor();
+
+/** Photo sources from the front matter, Markdown images (inline or by reference) and <img> in raw HTML, sorted. */
+function imageSources(article: Article): string[] {
   const found = new Set<string>();
   for (const photo of article.frontMatter.photos ?? []) if (photo.src) found.add(photo.src);
-  for (const match of text.matchAll(/!\[[^\]]*\]\(\s*<?([^)\s>]+)/g)) if (match[1]) found.add(match[1]);
-  for (const match of text.matchAll(/<img\b[^>]*\bsrc\s*=\s*["']([^"']+)["']/gi)) if (match[1]) found.add(match[1]);
-  return [...found].filter((src) => !/^[a-z][a-z0-9+.-]*:/i.test(src)).sort();
+  const definitions = new Map<string, string>();
+  const references: string[] = [];
+  const walk = (node: MdastRoot | MdastNode): void => {
+    if (node.type === 'image') found.add(node.url);
+    else if (node.type === 'imageReference') references.push(node.identifier);
+    else if (node.type === 'definition') definitions.set(node.identifier, node.url);
+    else if (node.type === 'html') for (const match of node.value.matchAll(/<img\b[^>]*\bsrc\s*=\s*["']?([^"'\s>]+)/gi)) if (match[1]) found.add(match[1]);
+    if ('children' in node) for (const child of node.children) walk(child);
+  };
+  walk(markdown.parse(article.file) as MdastRoot);
+  for (const identifier of references) {
+    const url = definitions.get(identifier);
+    if (url !== undefined) found.add(url);
+  }
+  return [...found].filter((src) => src !== '').sort();
+}
+
+/** The Chrome that prints, as far as it can be known without starting it: a different build draws different bytes. */
+function browserIdentity(endpoint: string | undefined): string {
+  if (endpoint !== undefined) {
+    try {
+      return `remote ${new URL(endpoint).host}`;
+    } catch {
+      return `remote ${endpoint}`;
+    }
+  }
+  try {
+    const path = realpathSync(findBrowser());
+    const info = statSync(path);
+    return `${path} ${info.size} ${info.mtimeMs}`;
+  } catch {
+    return 'none found';
+  }
 }
 
 /** A previous record is reusable when its key matches and every output it lists is still there at its size. */
