@@ -9,10 +9,11 @@
 // PDF or out of order. Too slow for the test suite; the suite tests the size
 // limit itself (test/large-article.test.ts).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { treePss } from './process-tree.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const megabytes = Number(process.argv[2] ?? 5);
@@ -35,33 +36,6 @@ const source = join(dir, 'large.md');
 writeFileSync(source, ['---', `headline: ${headline}`, '---', '', body.join('\n\n'), ''].join('\n'));
 const expected = squeeze([headline, ...body].join(''));
 console.log(`article: ${(bytes / 2 ** 20).toFixed(2)} MB, ${body.length} paragraphs, ${[...expected].length.toLocaleString('en')} characters without white space`);
-
-/** Sum of Pss (bytes) over `pid` and its descendants, from /proc/<pid>/smaps_rollup. */
-function treePss(pid) {
-  const children = new Map();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      // The command may hold spaces and parentheses: the fields after the last ')' are fixed.
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
-    } catch {
-      // A process that ended while we looked.
-    }
-  }
-  let total = 0;
-  for (const queue = [pid]; queue.length > 0; ) {
-    const current = queue.pop();
-    try {
-      total += Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${current}/smaps_rollup`, 'utf8'))?.[1] ?? 0) * 1024;
-    } catch {
-      // Gone, or not ours to read.
-    }
-    queue.push(...(children.get(current) ?? []));
-  }
-  return total;
-}
 
 const args = [join(root, 'bin/presswork.js'), 'build', source, '--out', join(dir, 'output'), '--json', '--no-cache'];
 if (timeoutSeconds !== undefined) args.push('--article-timeout', String(timeoutSeconds));
@@ -86,7 +60,7 @@ child.stderr.on('data', (chunk) => {
   for (const line of lines) console.log(`  ${seconds()} s | ${line}`);
 });
 let peakPss = 0;
-const sampler = setInterval(() => (peakPss = Math.max(peakPss, treePss(child.pid))), 500);
+const sampler = setInterval(() => (peakPss = Math.max(peakPss, treePss(child.pid).bytes)), 500);
 const exitCode = await new Promise((resolve) => child.on('close', (code) => resolve(code)));
 clearInterval(sampler);
 clearTimeout(watchdog);
