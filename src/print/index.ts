@@ -103,6 +103,9 @@ async function printOn(page: Page, htmlPath: string, doc: PageDocument, options:
   await page.exposeFunction(PAGE_PROGRESS, (trial: number, pages: number) => {
     if (laying) onProgress({ stage: 'layout', trial, pages });
   });
+  // The article's own time limit (BrowserSession) bounds every step: Puppeteer's 30 s defaults cut
+  // a long article's goto or PDF short with an error that names neither the article nor the fix.
+  page.setDefaultTimeout(0);
   const blocked: BlockedRequest[] = [];
   await guardRequests(page, { roots: [options.workDir, ...options.allowedRoots], remoteImages: options.remoteImages }, blocked);
   await page.emulateMediaType('print');
