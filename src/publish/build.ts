@@ -128,6 +128,7 @@ export const DEFAULT_ARTICLE_TIMEOUT_MS = 180_000;
 export function defaultArticleTimeoutMs(chars: number): number {
   return DEFAULT_ARTICLE_TIMEOUT_MS * Math.max(1, Math.ceil(chars / COPYFIT_MAX_CHARS));
 }
+
 export const DEFAULT_LOCK_WAIT_MS = 60_000;
 
 export interface BuildReport {
