@@ -13,6 +13,9 @@ export const SYSTEM_BROWSERS = [
   '/Applications/Chromium.app/Contents/MacOS/Chromium',
 ];
 
+/** Longest a single DevTools call may take: far beyond any article's time limit, only against a browser that stopped answering. */
+export const PROTOCOL_TIMEOUT_MS = 3_600_000;
+
 export class BrowserNotFoundError extends Error {
   constructor(tried: string[]) {
     super(
@@ -81,5 +84,9 @@ export async function launchBrowser(executablePath = findBrowser(), options: Lau
     handleSIGINT: handleSignals,
     handleSIGTERM: handleSignals,
     handleSIGHUP: handleSignals,
+    // One call on a very long article (reading the lines of 1.7 M characters) can take minutes on a loaded
+    // machine; Puppeteer's 180 s per call would fail it with an error naming nothing. The article's own time
+    // limit (BrowserSession) bounds the page's work.
+    protocolTimeout: PROTOCOL_TIMEOUT_MS,
   });
 }

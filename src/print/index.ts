@@ -14,7 +14,7 @@ import { guardRequests, type BlockedRequest, type RemoteImages } from './request
 import { finishPdf, type PdfMetadata } from './pdf-metadata.js';
 import type { Fault } from './preflight.js';
 
-export { findBrowser, launchBrowser, BrowserNotFoundError } from './browser.js';
+export { findBrowser, launchBrowser, BrowserNotFoundError, PROTOCOL_TIMEOUT_MS } from './browser.js';
 export { BrowserSession, BrowserCrashError, PageTimeoutError, type PageRun, type WithPageOptions } from './browser-session.js';
 export type { FitBounds, FitResult } from './copyfit.js';
 export type { PdfMetadata } from './pdf-metadata.js';

@@ -2,7 +2,7 @@
 // browserless/Chrome container, a pool behind a load balancer) instead of
 // launching one. The build only disconnects from it at the end.
 import puppeteer, { type Browser } from 'puppeteer';
-import { BrowserSession } from '../print/index.js';
+import { BrowserSession, PROTOCOL_TIMEOUT_MS } from '../print/index.js';
 import { UsageError } from './sources.js';
 
 export function checkBrowserWSEndpoint(browserWSEndpoint: string): void {
@@ -14,7 +14,7 @@ export function checkBrowserWSEndpoint(browserWSEndpoint: string): void {
 export async function connectBrowser(browserWSEndpoint: string): Promise<Browser> {
   checkBrowserWSEndpoint(browserWSEndpoint);
   try {
-    return await puppeteer.connect({ browserWSEndpoint, protocolTimeout: 180_000 });
+    return await puppeteer.connect({ browserWSEndpoint, protocolTimeout: PROTOCOL_TIMEOUT_MS });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(
