@@ -1,7 +1,7 @@
 // A 5 MB article through the real command: does it build, over as many pages
 // as it needs, within its time limit, with every character of its text in the
 // PDF, and at what cost in time and memory?
-//   npm run bench:large [-- megabytes=5 [timeout-seconds]]
+//   npm run bench:large [-- megabytes=5 [timeout-seconds]]     (BENCH_FORMATS=pdf,epub: only those formats)
 // Runs `presswork build` (dist/, so `npm run build` first) on an article made
 // of the seed's paragraphs, samples the PSS of its whole process tree (node and
 // Chromium), then reads the PDF back with pdftotext. Exits 1 when the build
@@ -39,6 +39,8 @@ console.log(`article: ${(bytes / 2 ** 20).toFixed(2)} MB, ${body.length} paragra
 
 const args = [join(root, 'bin/presswork.js'), 'build', source, '--out', join(dir, 'output'), '--json', '--no-cache'];
 if (timeoutSeconds !== undefined) args.push('--article-timeout', String(timeoutSeconds));
+// BENCH_FORMATS=pdf: the PDF alone (the default is every format, as `presswork build` makes).
+if (process.env.BENCH_FORMATS) args.push('--format', process.env.BENCH_FORMATS);
 const started = performance.now();
 const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
 // Its own process group, so a build that hangs can be ended with its Chromium.
