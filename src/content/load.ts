@@ -17,6 +17,8 @@ export interface RunningHead {
   date?: string;
   page?: number | string;
   section?: string;
+  /** 期号 of an edition (printed under the masthead). */
+  issue?: number;
   /** Which of the values came from a config marked `sample: true`. */
   sampleFields: Array<'paper' | 'date' | 'page' | 'section'>;
 }

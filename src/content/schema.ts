@@ -5,9 +5,9 @@ import { z } from 'zod';
 export const PAGE_PRESETS = ['tabloid', 'broadsheet', 'a3', 'a4'] as const;
 export type PagePreset = (typeof PAGE_PRESETS)[number];
 
-const text = z.string().trim().min(1, 'must not be empty');
+export const text = z.string().trim().min(1, 'must not be empty');
 
-const isoDate = z
+export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
   .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), {
@@ -61,7 +61,7 @@ export const layoutSchema = z
   });
 
 /** 版次: a number (3) or a label (A03). */
-const pageNumber = z.union([z.number().int().positive(), text]);
+export const pageNumber = z.union([z.number().int().positive(), text]);
 
 export const frontMatterSchema = z.strictObject({
   headline: text,

@@ -46,17 +46,23 @@ export function validateYamlWithLines<S extends z.ZodType>(
   const result = schema.safeParse(data);
   if (result.success) {
     const lines: YamlLines = {};
-    // Top-level keys and the items of top-level lists: where later messages point.
-    for (const pair of isMap(doc.contents) ? doc.contents.items : []) {
-      if (!isScalar(pair.key)) continue;
-      const key = String(pair.key.value);
-      lines[key] = line(pair.key.range?.[0]);
-      if (isSeq(pair.value)) {
-        pair.value.items.forEach((item, index) => {
-          lines[`${key}.${index}`] = line((item as YamlNode).range?.[0]);
+    // Every key and list item, at any depth: where later messages point (`photos.2`, `pages.1.articles.0`).
+    const record = (node: unknown, prefix: string): void => {
+      if (isMap(node)) {
+        for (const pair of node.items) {
+          if (!isScalar(pair.key)) continue;
+          const path = `${prefix}${String(pair.key.value)}`;
+          lines[path] = line(pair.key.range?.[0]);
+          record(pair.value, `${path}.`);
+        }
+      } else if (isSeq(node)) {
+        node.items.forEach((item, index) => {
+          lines[`${prefix}${index}`] = line((item as YamlNode).range?.[0]);
+          record(item, `${prefix}${index}.`);
         });
       }
-    }
+    };
+    record(doc.contents, '');
     return { data: result.data as z.infer<S>, lines };
   }
 
@@ -99,6 +105,7 @@ function fixFor(path: Array<string | number>, missing: boolean): string {
   if (key === 'date') return 'write the date as YYYY-MM-DD, e.g. `date: 2026-11-29`';
   if (key === 'photos') return 'write photos as a list: `photos:` then `  - caption: …` (with `name`, `src`, `credit` optional)';
   if (key === 'authors') return 'write authors as a list: `authors: [王路曼, 陈曦]`';
+  if (key === 'pages') return 'each page is `- section: 要闻` with `articles:` listing its article files (`- lead.md`), and optionally `page: A01` (版次)';
   return 'correct the value';
 }
 
@@ -113,10 +120,10 @@ function knownKeys(schema: z.ZodType, path: Array<string | number>): string[] {
   return shape ? Object.keys(shape) : [];
 }
 
-/** Looks through optional/default wrappers to the schema inside. */
+/** Looks through optional/default wrappers (and a preprocessing pipe) to the schema inside. */
 function unwrap(schema: unknown): unknown {
-  let current = schema as { unwrap?: () => unknown; def?: { innerType?: unknown } } | undefined;
-  while (current?.def?.innerType) current = current.def.innerType as typeof current;
+  let current = schema as { unwrap?: () => unknown; def?: { innerType?: unknown; out?: unknown } } | undefined;
+  while (current?.def?.innerType ?? current?.def?.out) current = (current.def.innerType ?? current.def.out) as typeof current;
   return current;
 }
 
