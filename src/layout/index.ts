@@ -19,6 +19,7 @@ import { geometryCss, pageGeometry, type PageGeometry } from './presets.js';
 export { loadFonts, missingGlyphs, undrawable, type LoadedFont } from './fonts.js';
 export { PRESETS, pageGeometry, type PageGeometry } from './presets.js';
 export { folioNumbering, type FolioNumbering } from './folio.js';
+export { editionPageGeometry, moduleFlex, moduleGeometry, renderEditionPage, type Box, type ModuleCopy } from './edition.js';
 
 export interface Template {
   name: string;
@@ -70,6 +71,10 @@ export interface LayoutOptions {
    * Default: a file:// URL, for the print page; the published HTML links relatively.
    */
   assetUrl?: (path: string) => string;
+  /** The page's geometry as decided by the caller (an edition module's box), instead of the article's layout. */
+  geometry?: PageGeometry;
+  /** A module of an edition page: no 报眉, masthead or page foot of its own (the edition page carries them). */
+  module?: boolean;
 }
 
 export const fileUrl = (path: string): string => pathToFileURL(path).href;
@@ -80,43 +85,20 @@ export function relativeUrl(fromDir: string): (path: string) => string {
 }
 
 export function renderPage(article: Article, tree: Root, template: Template, options: LayoutOptions = {}): PageDocument {
-  const geometry = pageGeometry(article.layout);
+  const geometry = options.geometry ?? pageGeometry(article.layout);
   const bodySize = options.bodySize ?? geometry.bodySize.max;
   const leading = options.leading ?? geometry.leading.min;
   const assetUrl = options.assetUrl ?? fileUrl;
-  const page = structuredClone(template.html);
   const articleNodes = tree.children.filter((node): node is ElementContent => node.type === 'element');
-
-  visit(page, 'element', (node: Element) => {
-    if (node.tagName === 'html') node.properties = { ...node.properties, lang: article.frontMatter.lang };
-    if (node.tagName === 'head') {
-      node.children.push(
-        ...[...template.fonts.map((font) => font.cssPath), ...template.css].map((path) => h('link', { rel: 'stylesheet', href: assetUrl(path) })),
-        h('style#page-geometry', geometryCss(geometry, bodySize, leading)),
-      );
-    }
-    if (node.properties?.dataPage === '1') {
-      const classes = ['page', `depth-${geometry.depth}`];
-      if (geometry.masthead) classes.push('front-page');
-      node.properties.className = classes;
-    }
-    switch (node.properties?.dataSlot) {
-      case 'title':
-        node.children = [{ type: 'text', value: article.frontMatter.headline }];
-        break;
-      case 'running-head':
-        node.children = runningHead(article.runningHead);
-        break;
-      case 'masthead':
-        node.children = geometry.masthead ? masthead(article.runningHead) : [];
-        break;
-      case 'page-foot':
-        node.children = pageFoot(article.runningHead);
-        break;
-      case 'article':
-        node.children = structuredClone(articleNodes);
-        break;
-    }
+  const page = pageShell(template, {
+    lang: article.frontMatter.lang,
+    title: article.frontMatter.headline,
+    head: article.runningHead,
+    geometry,
+    css: geometryCss(geometry, bodySize, leading),
+    assetUrl,
+    classes: options.module ? ['module-page'] : [],
+    typeArea: structuredClone(articleNodes),
   });
   // The page is loaded from a work folder: point relative image paths at the article's own folder.
   const contentDir = dirname(article.file.path);
@@ -148,6 +130,58 @@ export function withLaidOutBody(html: string, laidOut: string, assetUrl: (path: 
   return html.replace(/<body>[\s\S]*<\/body>/, () => `<body>${body}</body>`);
 }
 
+export interface ShellOptions {
+  lang: string;
+  title: string;
+  head: RunningHead;
+  geometry: PageGeometry;
+  /** The page's geometry CSS (custom properties, @page size). */
+  css: string;
+  assetUrl: (path: string) => string;
+  /** Classes of the page besides `page`, `depth-…` and `front-page`. */
+  classes: string[];
+  /** What the type area holds. */
+  typeArea: ElementContent[];
+}
+
+/** The template's page with its slots filled: title, 报眉, masthead, page foot and type area. */
+export function pageShell(template: Template, options: ShellOptions): Root {
+  const { geometry, head, assetUrl } = options;
+  const page = structuredClone(template.html);
+  visit(page, 'element', (node: Element) => {
+    if (node.tagName === 'html') node.properties = { ...node.properties, lang: options.lang };
+    if (node.tagName === 'head') {
+      node.children.push(
+        ...[...template.fonts.map((font) => font.cssPath), ...template.css].map((path) => h('link', { rel: 'stylesheet', href: assetUrl(path) })),
+        h('style#page-geometry', options.css),
+      );
+    }
+    if (node.properties?.dataPage === '1') {
+      const classes = ['page', `depth-${geometry.depth}`, ...options.classes];
+      if (geometry.masthead) classes.push('front-page');
+      node.properties.className = classes;
+    }
+    switch (node.properties?.dataSlot) {
+      case 'title':
+        node.children = [{ type: 'text', value: options.title }];
+        break;
+      case 'running-head':
+        node.children = runningHead(head);
+        break;
+      case 'masthead':
+        node.children = geometry.masthead ? masthead(head) : [];
+        break;
+      case 'page-foot':
+        node.children = pageFoot(head);
+        break;
+      case 'article':
+        node.children = options.typeArea;
+        break;
+    }
+  });
+  return page;
+}
+
 const weekdays = ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'];
 
 /** 2026-11-29 → 2026年11月29日 星期日 */
@@ -177,6 +211,7 @@ function masthead(head: RunningHead): ElementContent[] {
     h('div.masthead-title', head.paper ?? ''),
     h('div.masthead-line', [
       head.date ? h('span.date', formatChineseDate(head.date)) : undefined,
+      head.issue !== undefined ? h('span.issue', `第${head.issue}期`) : undefined,
       head.page !== undefined ? h('span.page-no', formatPageNumber(head.page)) : undefined,
       head.section ? h('span.section', head.section) : undefined,
     ]),
