@@ -126,15 +126,16 @@ async function runBuild(
   } finally {
     progress.stop();
   }
-  const messages = reporter(report.articles.map((article) => article.file), { quiet: true });
+  const messages = reporter([...report.articles, ...report.editions].map((entry) => entry.file), { quiet: true });
   if (messages) say(messages);
   const failed = report.articles.filter((article) => !article.ok);
   const preflightFailed = report.articles.filter((article) => article.preflight && !article.preflight.ok);
   if (options.json) {
     const document = {
-      ok: failed.length === 0 && (!options.strict || preflightFailed.length === 0),
+      ok: failed.length === 0 && report.editions.every((edition) => edition.ok) && (!options.strict || preflightFailed.length === 0),
       manifest: report.manifestPath,
       articles: report.articles.map(({ file: _file, ...article }) => article),
+      ...(report.editions.length > 0 ? { editions: report.editions.map(({ file: _file, ...edition }) => edition) } : {}),
     };
     process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
   }
@@ -146,8 +147,14 @@ async function runBuild(
   if (report.manifestPath) say(`manifest: ${report.manifestPath}`);
   const cached = report.articles.filter((article) => article.cached).length;
   say(`${report.articles.length - failed.length - cached} built, ${cached} cached, ${failed.length} failed`);
-  if (failed.length > 0) {
-    say(`${failed.length} of ${report.articles.length} article(s) failed: ${failed.map((article) => article.source).join(', ')}`);
+  for (const edition of report.editions) {
+    const formats = Object.keys(edition.outputs);
+    say(`edition ${edition.source}: ${edition.ok ? `${edition.pages.length} page(s), ${edition.articles.length} article(s)${formats.length > 0 ? `, ${formats.join(' ')}` : ''}` : 'failed'}`);
+  }
+  const failedEditions = report.editions.filter((edition) => !edition.ok);
+  if (failed.length > 0 || failedEditions.length > 0) {
+    if (failed.length > 0) say(`${failed.length} of ${report.articles.length} article(s) failed: ${failed.map((article) => article.source).join(', ')}`);
+    if (failedEditions.length > 0) say(`${failedEditions.length} edition(s) failed: ${failedEditions.map((edition) => edition.source).join(', ')}`);
     return EXIT_CONTENT;
   }
   if (options.strict && preflightFailed.length > 0) {

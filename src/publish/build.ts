@@ -20,12 +20,13 @@ import { createArticleProcessor, transformArticle, type ArticleProcessor } from 
 import { PRESSWORK_VERSION } from '../version.js';
 import { writeAtomic } from './atomic.js';
 import { articleKey, buildFingerprint, reusable } from './cache.js';
-import { makeManifest, readPreviousManifest, writeManifest, type ManifestArticle } from './manifest.js';
+import { makeManifest, readPreviousManifest, writeManifest, type ManifestArticle, type ManifestEdition } from './manifest.js';
 import { remoteSession } from './remote-browser.js';
 import { inShard, type Shard } from './shard.js';
 import { lockOutput } from './lock.js';
 import { onShutdown, signalsHandled } from './shutdown.js';
 import { collectSources, UsageError } from './sources.js';
+import { buildEdition, findEditions, loadEditions, type EditionReport } from './edition.js';
 
 import type { Format } from './formats.js';
 
@@ -136,6 +137,8 @@ export interface BuildReport {
   manifestPath?: string;
   /** Output folders of articles that no longer exist, removed by this build (relative to outDir). */
   removed: string[];
+  /** The editions (edition.yml) found among the paths, in path order. */
+  editions: EditionReport[];
 }
 
 /** Everything a build shares between its articles: made once. */
@@ -160,8 +163,14 @@ export function defaultConcurrency(): number {
 }
 
 export async function build(options: BuildOptions): Promise<BuildReport> {
-  const sources = await collectSources(options.paths, options.cwd);
+  const found = await findEditions(options.paths, options.cwd);
+  const sources = await collectSources(found.articlePaths, options.cwd);
   const config = loadConfig(options.cwd);
+  // An edition's articles are built as articles too, wherever edition.yml finds them.
+  const editions = await loadEditions(found.editions, config.layout);
+  for (const { edition } of editions) {
+    for (const page of edition?.pages ?? []) for (const entry of page.articles) if (!sources.includes(entry.source)) sources.push(entry.source);
+  }
   const template = loadTemplate();
   const processor = createArticleProcessor();
   const epoch = sourceDateEpoch();
@@ -201,7 +210,7 @@ export async function build(options: BuildOptions): Promise<BuildReport> {
       release?.(),
     ]);
   });
-  const result: BuildReport = { articles: [], removed: [] };
+  const result: BuildReport = { articles: [], removed: [], editions: [] };
   try {
     const manifestPath = join(options.outDir, 'manifest.json');
     // Keys are recorded on every build that writes; --no-cache only stops their reuse.
@@ -244,11 +253,44 @@ export async function build(options: BuildOptions): Promise<BuildReport> {
       });
     };
     result.articles = await Promise.all(share.map((entry, index) => runOne(entry, index)));
+    // Editions after their articles: an article that failed fails its edition, named at its line.
+    const bySource = new Map(loaded.map((entry) => [entry.source, entry]));
+    const articleSlugs = new Map(loaded.flatMap((entry) => (entry.article ? [[entry.article.slug, displayPath(options.cwd, entry.source)] as const] : [])));
+    for (const entry of editions) {
+      if (context.stopping || (shard && !inShard(displayPath(options.cwd, entry.path), shard))) continue;
+      result.editions.push(
+        await buildEdition(
+          entry,
+          {
+            article: (source) => {
+              const article = bySource.get(source);
+              return article && { article: article.article, file: article.file, ok: !article.file.messages.some((message) => message.fatal) };
+            },
+          },
+          {
+            cwd: options.cwd,
+            outDir: options.outDir,
+            formats: options.formats,
+            write: options.write,
+            template,
+            processor,
+            session,
+            concurrency,
+            sourceDateEpoch: epoch,
+            timeoutMs: options.articleTimeoutMs ?? DEFAULT_ARTICLE_TIMEOUT_MS,
+            remoteImages: options.remoteImages,
+            workDirs: context.workDirs,
+            articleSlugs,
+            display: (path) => displayPath(options.cwd, path),
+          },
+        ),
+      );
+    }
     // Ctrl-C / SIGTERM: the process exits as soon as its clean-up is done; no manifest for a build cut short.
     if (context.stopping) throw new Error('the build was interrupted');
     if (options.write) {
       result.removed = await removeStaleOutputs(previous?.articles ?? [], loaded, options);
-      await writeManifest(manifestPath, makeManifest(result.articles.map(toManifestArticle), options.shard));
+      await writeManifest(manifestPath, makeManifest(result.articles.map(toManifestArticle), options.shard, result.editions.map(toManifestEdition)));
       result.manifestPath = manifestPath;
     }
   } finally {
@@ -338,6 +380,10 @@ function cachedReport(entry: Loaded, before: ManifestArticle): ArticleReport {
     messages: before.messages,
     file,
   };
+}
+
+function toManifestEdition({ file: _file, ...edition }: EditionReport): ManifestEdition {
+  return edition;
 }
 
 function toManifestArticle({ file: _file, preflight: checks, ...article }: ArticleReport): ManifestArticle {
@@ -531,11 +577,11 @@ function displayPath(cwd: string, path: string): string {
 }
 
 /** An error that fails this article (and only this one). */
-function fatal(file: VFile, reason: string, ruleId: string): void {
+export function fatal(file: VFile, reason: string, ruleId: string): void {
   file.message(reason, { ruleId, source: 'presswork' }).fatal = true;
 }
 
-function toRecord(message: VFileMessage): MessageRecord {
+export function toRecord(message: VFileMessage): MessageRecord {
   return {
     severity: message.fatal ? 'error' : message.fatal === false ? 'warning' : 'info',
     rule: message.ruleId ?? 'presswork',

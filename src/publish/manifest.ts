@@ -59,16 +59,50 @@ export const manifestArticleSchema = z.looseObject({
   messages: z.array(messageSchema),
 });
 
+const boxSchema = z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }).describe('mm from the page\'s top left corner');
+
+export const manifestEditionSchema = z.looseObject({
+  source: z.string().describe('the edition.yml file, relative to the project folder when inside it'),
+  slug: z.string().describe('the edition\'s output folder and file stem'),
+  title: z.string().optional().describe('《报名》YYYY年M月D日 第N期'),
+  ok: z.boolean().describe('false: the edition failed and none of its files was written'),
+  paper: z.string().optional(),
+  date: z.string().optional(),
+  issue: z.number().int().positive().optional(),
+  outputs: z.partialRecord(z.enum(['pdf', 'epub', 'png']), outputSchema),
+  pages: z.array(
+    z.looseObject({
+      page: z.number().int().positive().describe('place in the edition, from 1'),
+      label: z.string().describe('版次 as printed: 第1版, A01版'),
+      section: z.string(),
+      articles: z.array(
+        z.looseObject({
+          slug: z.string(),
+          source: z.string(),
+          box: boxSchema,
+          bodySize: z.number(),
+          leading: z.number(),
+          fill: z.number(),
+        }),
+      ),
+    }),
+  ),
+  articles: z.array(z.looseObject({ slug: z.string(), source: z.string(), page: z.number().int().positive() })).describe('the edition\'s articles in order, with their page'),
+  messages: z.array(messageSchema),
+});
+
 export const manifestSchema = z.looseObject({
   $schema: z.string().optional(),
   version: z.literal(MANIFEST_VERSION),
   generator: z.string(),
   shard: z.object({ index: z.number().int().positive(), count: z.number().int().positive() }).optional(),
   articles: z.array(manifestArticleSchema),
+  editions: z.array(manifestEditionSchema).optional().describe('editions built from an edition.yml: one PDF and one EPUB of the whole edition'),
 });
 
 export type Manifest = z.infer<typeof manifestSchema>;
 export type ManifestArticle = z.infer<typeof manifestArticleSchema>;
+export type ManifestEdition = z.infer<typeof manifestEditionSchema>;
 
 /** The JSON Schema of manifest.json, as shipped in `manifest.schema.json`. */
 export function manifestJsonSchema(): Record<string, unknown> {
@@ -108,12 +142,13 @@ export async function readPreviousManifest(path: string): Promise<Manifest | und
   return readManifest(path).catch(() => undefined);
 }
 
-export function makeManifest(articles: ManifestArticle[], shard?: { index: number; count: number }): Manifest {
+export function makeManifest(articles: ManifestArticle[], shard?: { index: number; count: number }, editions: ManifestEdition[] = []): Manifest {
   return {
     version: MANIFEST_VERSION,
     generator: `presswork ${PRESSWORK_VERSION}`,
     ...(shard ? { shard } : {}),
     articles,
+    ...(editions.length > 0 ? { editions } : {}),
   };
 }
 

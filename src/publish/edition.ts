@@ -1,0 +1,358 @@
+// Editions: a folder's edition.yml → one PDF of the whole edition (each page
+// its 报眉 or masthead, folio and modules), its page previews and one EPUB
+// with every article as a chapter — besides each article's own files, which
+// the build makes as for any article. All of an edition's files are written
+// together after all are made, or none is.
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import type { Root } from 'hast';
+import { toText } from 'hast-util-to-text';
+import pLimit from 'p-limit';
+import { glob } from 'tinyglobby';
+import { VFile } from 'vfile';
+import { VFileMessage } from 'vfile-message';
+import { EDITION_FILE, loadEdition, type Edition, type EditionArticle } from '../content/edition.js';
+import type { Article } from '../content/load.js';
+import type { LayoutOptions } from '../content/schema.js';
+import { editionPageGeometry, formatChineseDate, formatPageNumber, moduleFlex, moduleGeometry, renderEditionPage, renderPage, type Box, type Template } from '../layout/index.js';
+import { preparePhotos, withPreparedPhotos } from '../layout/photos.js';
+import { composeEditionPdf, composeEditionPng, printFurniture, type ComposedPage } from '../print/edition.js';
+import { preflight, printPage, type BrowserSession, type RemoteImages } from '../print/index.js';
+import { transformArticle, type ArticleProcessor, type SectionHead } from '../transform/index.js';
+import { PRESSWORK_VERSION } from '../version.js';
+import { writeAtomic } from './atomic.js';
+import { fatal, toRecord, type MessageRecord, type OutputRecord } from './build.js';
+import type { Format } from './formats.js';
+
+/** The edition's own formats: the page HTML stays per article. */
+export type EditionFormat = Extract<Format, 'pdf' | 'epub' | 'png'>;
+
+export type EditionModuleReport = {
+  slug: string;
+  source: string;
+  /** The module's box on the page, in mm from its top left corner. */
+  box: Box;
+  bodySize: number;
+  leading: number;
+  fill: number;
+};
+
+export type EditionPageReport = {
+  page: number;
+  /** 版次 as printed: 第1版, A01版. */
+  label: string;
+  section: string;
+  articles: EditionModuleReport[];
+};
+
+export interface EditionReport {
+  source: string;
+  slug: string;
+  title?: string;
+  ok: boolean;
+  paper?: string;
+  date?: string;
+  issue?: number;
+  outputs: Partial<Record<EditionFormat, OutputRecord>>;
+  pages: EditionPageReport[];
+  /** The edition's articles in order, each with the page it is printed on. */
+  articles: Array<{ slug: string; source: string; page: number }>;
+  messages: MessageRecord[];
+  /** The edition.yml vfile, for the terminal report. */
+  file: VFile;
+}
+
+/** An edition.yml after loading: the edition, or the message that says why not. */
+export type LoadedEdition = { path: string; edition: Edition; file: VFile } | { path: string; edition?: undefined; file: VFile };
+
+/** Where the edition finds each of its articles as the build loaded it. */
+export interface EditionArticles {
+  article(source: string): { article?: Article; file: VFile; ok: boolean } | undefined;
+}
+
+export interface EditionContext {
+  cwd: string;
+  outDir: string;
+  formats: Format[];
+  write: boolean;
+  template: Template;
+  processor: ArticleProcessor;
+  session: BrowserSession;
+  concurrency: number;
+  sourceDateEpoch?: number;
+  timeoutMs: number;
+  remoteImages?: RemoteImages;
+  /** Work folders in progress, removed on Ctrl-C / SIGTERM too. */
+  workDirs: Set<string>;
+  /** Slugs of the build's articles: an edition may not write into one's folder. */
+  articleSlugs: Map<string, string>;
+  display: (path: string) => string;
+}
+
+const PREVIEW_SCALE = 1.5;
+
+/**
+ * The edition.yml files named on the command line or found in its folders,
+ * and the paths left for the article search (an edition.yml path stands for
+ * its folder).
+ */
+export async function findEditions(paths: string[], cwd: string): Promise<{ editions: string[]; articlePaths: string[] }> {
+  const editions: string[] = [];
+  const articlePaths: string[] = [];
+  for (const path of paths.length > 0 ? paths : ['content']) {
+    const absolute = resolve(cwd, path);
+    const info = await stat(absolute).catch(() => undefined);
+    if (info?.isFile() && basename(absolute) === EDITION_FILE) {
+      editions.push(absolute);
+      articlePaths.push(dirname(absolute));
+    } else {
+      if (info?.isDirectory()) editions.push(...(await glob([`**/${EDITION_FILE}`], { cwd: absolute, absolute: true, ignore: ['**/node_modules/**'] })));
+      articlePaths.push(path);
+    }
+  }
+  return { editions: [...new Set(editions)].sort(), articlePaths: paths.length > 0 ? articlePaths : [] };
+}
+
+export async function loadEditions(paths: string[], layout: LayoutOptions | undefined): Promise<LoadedEdition[]> {
+  return Promise.all(
+    paths.map(async (path): Promise<LoadedEdition> => {
+      try {
+        const edition = await loadEdition(path, layout);
+        return { path, edition, file: edition.file };
+      } catch (error) {
+        const file = new VFile({ path });
+        if (error instanceof VFileMessage) file.messages.push(error);
+        else fatal(file, error instanceof Error ? error.message : String(error), 'edition');
+        return { path, file };
+      }
+    }),
+  );
+}
+
+/** 《北京工人报》2026年11月29日 第1234期 */
+export function editionTitle(edition: Pick<Edition, 'paper' | 'date' | 'issue'>): string {
+  return `《${edition.paper}》${formatChineseDate(edition.date).split(' ')[0]} 第${edition.issue}期`;
+}
+
+interface ModuleArticle {
+  entry: EditionArticle;
+  article: Article;
+  tree: Root;
+  sectionHeads: SectionHead[];
+  chars: number;
+}
+
+export async function buildEdition(loaded: LoadedEdition, articles: EditionArticles, context: EditionContext): Promise<EditionReport> {
+  const { file, edition } = loaded;
+  const report = (extra: Partial<EditionReport>): EditionReport => ({
+    source: context.display(loaded.path),
+    slug: edition?.slug ?? basename(dirname(loaded.path)),
+    ...(edition ? { title: editionTitle(edition), paper: edition.paper, date: edition.date, issue: edition.issue } : {}),
+    ok: !file.messages.some((message) => message.fatal),
+    outputs: {},
+    pages: [],
+    articles: [],
+    messages: file.messages.map(toRecord),
+    file,
+    ...extra,
+  });
+  if (!edition || file.messages.some((message) => message.fatal)) return report({});
+  const where = (entry: EditionArticle) => ({ place: { line: entry.line, column: 1 }, source: 'presswork' });
+
+  const other = context.articleSlugs.get(edition.slug);
+  if (other !== undefined) {
+    fatal(file, `the edition's slug "${edition.slug}" is also the slug of ${other}; both would write ${edition.slug}/ — give the edition its own \`slug:\` in ${EDITION_FILE}`, 'duplicate-slug');
+    return report({});
+  }
+  // Every article must have loaded: the edition cannot print without one of its pages' stories.
+  const ready: ModuleArticle[][] = [];
+  for (const page of edition.pages) {
+    const modules: ModuleArticle[] = [];
+    for (const entry of page.articles) {
+      const found = articles.article(entry.source);
+      if (!found?.article || !found.ok) {
+        file.message(`\`${entry.file}\` failed to build (see its own messages above); the edition is not built until it is fixed or taken off page ${page.number}`, {
+          ...where(entry),
+          ruleId: 'edition-article',
+        }).fatal = true;
+        continue;
+      }
+      modules.push(await moduleArticle(entry, found.article, context.processor));
+    }
+    ready.push(modules);
+  }
+  if (file.messages.some((message) => message.fatal)) return report({});
+
+  const workDir = await mkdtemp(join(tmpdir(), 'presswork-edition-'));
+  context.workDirs.add(workDir);
+  try {
+    const allowedRoots = [context.template.dir, ...context.template.fonts.map((font) => dirname(font.cssPath))];
+    const composed: ComposedPage[] = [];
+    const pageReports: EditionPageReport[] = [];
+    const pool = pLimit(context.concurrency);
+    for (const [index, page] of edition.pages.entries()) {
+      const modules = ready[index] ?? [];
+      const geometry = editionPageGeometry(edition.layout, page.number === 1);
+      const head = { paper: edition.paper, date: edition.date, page: page.label, section: page.section, issue: edition.issue, sampleFields: [] };
+      const html = renderEditionPage(context.template, {
+        lang: edition.lang,
+        title: `${editionTitle(edition)} ${formatPageNumber(page.label)}`,
+        head,
+        geometry,
+        flex: moduleFlex(
+          modules.map((module) => ({
+            chars: module.chars,
+            headline: module.article.frontMatter.headline,
+            kicker: module.article.frontMatter.kicker !== undefined,
+            deck: module.article.frontMatter.deck !== undefined,
+            byline: module.article.frontMatter.byline !== undefined,
+            photos: module.article.frontMatter.photos?.length ?? 0,
+            share: module.entry.share,
+          })),
+          geometry,
+        ),
+      });
+      const furniture = await printFurniture(context.session, html, geometry, {
+        workDir,
+        allowedRoots,
+        name: `page-${page.number}.html`,
+        previewScale: PREVIEW_SCALE,
+        timeoutMs: context.timeoutMs,
+      });
+      const placed = await Promise.all(
+        modules.map((module, moduleIndex) =>
+          pool(async () => {
+            const box = furniture.frames[moduleIndex];
+            if (!box) throw new Error(`page ${page.number} has no frame for module ${moduleIndex + 1}`);
+            return { module, box, printed: await printModule(module, moduleGeometry(geometry, box, furniture.typeArea.height), workDir, allowedRoots, context) };
+          }),
+        ),
+      );
+      for (const { module, box, printed } of placed) {
+        const { checks } = printed;
+        if (!checks.overflow.ok) {
+          file.message(
+            `\`${module.entry.file}\` does not fit its module on page ${page.number} (${box.width.toFixed(0)} × ${box.height.toFixed(0)} mm) even at ${printed.bodySize} pt; give it more room (a larger \`share:\` than the other articles on the page), put fewer articles on page ${page.number}, or move it to a page of its own`,
+            { ...where(module.entry), ruleId: 'edition-overflow' },
+          ).fatal = true;
+        } else if (!checks.ok) {
+          const failed = (['underfill', 'columnBalance', 'kinsoku', 'orphanLines', 'missingGlyphs', 'systemFonts', 'images'] as const).filter((name) => !checks[name].ok);
+          file.message(`\`${module.entry.file}\` on page ${page.number}: preflight found ${failed.join(', ')} in its module (fill ${checks.fill}); adjust its \`share:\` to give it a better fit`, {
+            ...where(module.entry),
+            ruleId: 'edition-preflight',
+          });
+        }
+      }
+      composed.push({ furniture, modules: placed.map(({ box, printed }) => ({ pdf: printed.pdf, png: printed.png, box })) });
+      pageReports.push({
+        page: page.number,
+        label: formatPageNumber(page.label),
+        section: page.section,
+        articles: placed.map(({ module, box, printed }) => ({
+          slug: module.article.slug,
+          source: context.display(module.entry.source),
+          box: { x: round(box.x), y: round(box.y), width: round(box.width), height: round(box.height) },
+          bodySize: printed.bodySize,
+          leading: printed.leading,
+          fill: printed.checks.fill,
+        })),
+      });
+    }
+    const orderedArticles = pageReports.flatMap((page) => page.articles.map((module) => ({ slug: module.slug, source: module.source, page: page.page })));
+    if (file.messages.some((message) => message.fatal)) return report({ pages: pageReports, articles: orderedArticles });
+
+    const wants = (format: EditionFormat) => context.write && context.formats.includes(format);
+    const payloads: Array<{ name: string; format: EditionFormat | 'png-more'; bytes: Uint8Array; pages?: number }> = [];
+    const allModules = ready.flat();
+    if (wants('pdf')) {
+      const { pdf, pages } = await composeEditionPdf(composed, {
+        title: editionTitle(edition),
+        authors: [...new Set(allModules.flatMap((module) => module.article.frontMatter.authors ?? []))],
+        subject: allModules.map((module) => module.article.frontMatter.headline).join('；'),
+        keywords: [edition.paper, ...new Set(edition.pages.map((page) => page.section))],
+        lang: edition.lang,
+        creator: `presswork ${PRESSWORK_VERSION}`,
+        // Fixed dates: SOURCE_DATE_EPOCH, else the edition's date; never the clock.
+        sourceDateEpoch: context.sourceDateEpoch ?? Date.parse(`${edition.date}T00:00:00Z`) / 1000,
+      });
+      payloads.push({ name: `${edition.slug}.pdf`, format: 'pdf', bytes: pdf, pages });
+    }
+    const pngs = wants('png') || wants('epub') ? await Promise.all(composed.map((page) => composeEditionPng(page, PREVIEW_SCALE))) : [];
+    if (wants('png')) {
+      pngs.forEach((bytes, index) => {
+        payloads.push({ name: index === 0 ? `${edition.slug}.png` : `${edition.slug}-${index + 1}.png`, format: index === 0 ? 'png' : 'png-more', bytes, pages: pngs.length });
+      });
+    }
+
+    const outputs: EditionReport['outputs'] = {};
+    if (context.write) {
+      const written: string[] = [];
+      for (const payload of payloads) {
+        const path = join(context.outDir, edition.slug, payload.name);
+        try {
+          await writeAtomic(path, payload.bytes);
+          written.push(path);
+        } catch (error) {
+          await Promise.all(written.map((done) => rm(done, { force: true })));
+          const reason = error instanceof Error ? error.message : String(error);
+          fatal(file, `could not write ${path} (${reason}); nothing of this edition was left in ${context.outDir} — check the free space and permissions there, then build again`, 'write');
+          return report({ pages: pageReports, articles: orderedArticles });
+        }
+        const record: OutputRecord = { path: relative(context.outDir, path), bytes: payload.bytes.byteLength, sha256: sha256(payload.bytes) };
+        if (payload.format === 'png-more') {
+          const first = outputs.png;
+          if (first) first.more = [...(first.more ?? []), record];
+        } else {
+          outputs[payload.format] = { ...record, ...(payload.pages !== undefined ? { pages: payload.pages } : {}) };
+        }
+      }
+    }
+    return report({ outputs, pages: pageReports, articles: orderedArticles });
+  } catch (error) {
+    if (error instanceof VFileMessage) {
+      if (!file.messages.includes(error)) file.messages.push(error);
+    } else fatal(file, error instanceof Error ? error.message : String(error), 'build');
+    return report({});
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+    context.workDirs.delete(workDir);
+  }
+}
+
+/** The article's tree made again on a copy of its vfile: its own build reports its messages once. */
+async function moduleArticle(entry: EditionArticle, article: Article, processor: ArticleProcessor): Promise<ModuleArticle> {
+  const copy = new VFile({ path: article.file.path, value: article.file.value });
+  copy.data = { ...article.file.data };
+  const tree = await transformArticle(processor, copy);
+  return { entry, article: { ...article, file: copy }, tree, sectionHeads: copy.data.sectionHeads ?? [], chars: [...toText(tree).replace(/\s/g, '')].length };
+}
+
+async function printModule(module: ModuleArticle, geometry: ReturnType<typeof moduleGeometry>, workDir: string, allowedRoots: string[], context: EditionContext) {
+  const { article } = module;
+  const moduleDir = await mkdtemp(join(workDir, 'module-'));
+  const photos = await preparePhotos(article.frontMatter.photos ?? [], article.file, moduleDir);
+  const doc = renderPage(article, withPreparedPhotos(module.tree, photos, 'print'), context.template, { geometry, module: true });
+  const printed = await printPage(context.session, doc, {
+    workDir: moduleDir,
+    allowedRoots: [...allowedRoots, dirname(article.file.path)],
+    metadata: { title: article.frontMatter.headline, authors: [], lang: article.frontMatter.lang, creator: `presswork ${PRESSWORK_VERSION}` },
+    // One page: a module that does not fit is an error to fix in edition.yml, not a jump to another page.
+    fit: { bodySize: geometry.bodySize, leading: geometry.leading, folio: doc.folio, maxPages: 1 },
+    render: true,
+    previewScale: PREVIEW_SCALE,
+    timeoutMs: context.timeoutMs,
+    remoteImages: context.remoteImages,
+  });
+  const checks = preflight({ ...printed, fonts: context.template.fonts });
+  return { pdf: printed.pdf, png: printed.png, checks, bodySize: printed.fit.bodySize, leading: printed.fit.leading };
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
