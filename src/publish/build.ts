@@ -164,7 +164,7 @@ export function defaultConcurrency(): number {
 
 export async function build(options: BuildOptions): Promise<BuildReport> {
   const found = await findEditions(options.paths, options.cwd);
-  const sources = await collectSources(found.articlePaths, options.cwd);
+  const sources = found.articlePaths.length > 0 || found.editions.length === 0 ? await collectSources(found.articlePaths, options.cwd) : [];
   const config = loadConfig(options.cwd);
   // An edition's articles are built as articles too, wherever edition.yml finds them.
   const editions = await loadEditions(found.editions, config.layout);

@@ -23,6 +23,7 @@ import { preflight, printPage, type BrowserSession, type RemoteImages } from '..
 import { transformArticle, type ArticleProcessor, type SectionHead } from '../transform/index.js';
 import { PRESSWORK_VERSION } from '../version.js';
 import { writeAtomic } from './atomic.js';
+import { DEFAULT_CONTENT_DIR } from './sources.js';
 import { fatal, toRecord, type MessageRecord, type OutputRecord } from './build.js';
 import type { Format } from './formats.js';
 
@@ -96,23 +97,26 @@ const PREVIEW_SCALE = 1.5;
 /**
  * The edition.yml files named on the command line or found in its folders,
  * and the paths left for the article search (an edition.yml path stands for
- * its folder).
+ * its folder; a folder with an edition.yml and no article is left out).
  */
 export async function findEditions(paths: string[], cwd: string): Promise<{ editions: string[]; articlePaths: string[] }> {
   const editions: string[] = [];
   const articlePaths: string[] = [];
-  for (const path of paths.length > 0 ? paths : ['content']) {
+  for (const path of paths.length > 0 ? paths : [DEFAULT_CONTENT_DIR]) {
     const absolute = resolve(cwd, path);
     const info = await stat(absolute).catch(() => undefined);
     if (info?.isFile() && basename(absolute) === EDITION_FILE) {
       editions.push(absolute);
       articlePaths.push(dirname(absolute));
     } else {
-      if (info?.isDirectory()) editions.push(...(await glob([`**/${EDITION_FILE}`], { cwd: absolute, absolute: true, ignore: ['**/node_modules/**'] })));
-      articlePaths.push(path);
+      const inside = info?.isDirectory() ? await glob([`**/${EDITION_FILE}`], { cwd: absolute, absolute: true, ignore: ['**/node_modules/**'] }) : [];
+      editions.push(...inside);
+      // A folder holding only an edition.yml (its articles elsewhere) is not a folder without articles.
+      const articles = inside.length > 0 ? await glob(['**/*.md', '**/*.markdown'], { cwd: absolute, ignore: ['**/node_modules/**'] }) : [];
+      if (inside.length === 0 || articles.length > 0) articlePaths.push(path);
     }
   }
-  return { editions: [...new Set(editions)].sort(), articlePaths: paths.length > 0 ? articlePaths : [] };
+  return { editions: [...new Set(editions)].sort(), articlePaths };
 }
 
 export async function loadEditions(paths: string[], layout: LayoutOptions | undefined): Promise<LoadedEdition[]> {

@@ -1,0 +1,218 @@
+// Editions: a folder with edition.yml builds, besides each article's own
+// files, one PDF of the whole edition (its pages, 报眉 and masthead, every
+// article's text in order, fonts embedded), page previews and one EPUB — the
+// same bytes on a second build. Built once by the CLI; bad edition.yml files
+// are refused with their line and fix, and leave no edition output.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VFileMessage } from 'vfile-message';
+import { loadEdition } from '../src/content/edition.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cli = join(root, 'bin', 'presswork.js');
+const fixture = join(root, 'test', 'fixtures', 'edition');
+const EPOCH = '1700000000';
+
+const project = mkdtempSync(join(tmpdir(), 'presswork-edition-'));
+const out = join(project, 'output');
+const edition = (name: string) => join(out, 'sample', name);
+
+interface EditionEntry {
+  source: string;
+  slug: string;
+  title: string;
+  ok: boolean;
+  outputs: Record<string, { path: string; bytes: number; sha256: string; pages?: number; more?: Array<{ path: string }> }>;
+  pages: Array<{ page: number; label: string; section: string; articles: Array<{ slug: string; bodySize: number; fill: number; box: { height: number } }> }>;
+  articles: Array<{ slug: string; page: number }>;
+  messages: Array<{ severity: string; rule: string; message: string; line?: number }>;
+}
+
+function run(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [cli, ...args], {
+    cwd: project,
+    encoding: 'utf8',
+    env: { ...process.env, SOURCE_DATE_EPOCH: EPOCH, ...env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+}
+
+const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+const pdftotext = (page: number) => spawnSync('pdftotext', ['-raw', '-f', String(page), '-l', String(page), edition('sample.pdf'), '-'], { encoding: 'utf8' }).stdout;
+const squeeze = (text: string) => text.replace(/\s/g, '');
+
+/** The article's blocks as written (headline, deck, byline, heads, paragraphs), without Markdown marks. */
+function blocks(name: string): string[] {
+  const [, frontMatter = '', body = ''] = readFileSync(join(fixture, name), 'utf8').split('---\n');
+  const head = ['kicker', 'headline', 'deck', 'byline'].flatMap((key) => {
+    const value = new RegExp(`^${key}: (.*)$`, 'm').exec(frontMatter)?.[1];
+    return value ? [value] : [];
+  });
+  return [...head, ...body.split('\n\n').map((block) => block.replace(/^#+ /, '')).filter((block) => block.trim() !== '')].map(squeeze);
+}
+
+let manifest: { editions?: EditionEntry[]; articles: Array<{ slug: string; ok: boolean }> };
+let first: Record<string, string> = {};
+let json: { ok: boolean; editions?: EditionEntry[] };
+
+afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+describe('an edition build', () => {
+  beforeAll(() => {
+    mkdirSync(join(project, 'content'));
+    cpSync(fixture, join(project, 'content', 'sample'), { recursive: true });
+    const result = run(['build', 'content/sample', '--json', '--format', 'pdf,epub,png']);
+    if (result.status !== 0) throw new Error(`edition build exited ${result.status}: ${result.stderr}`);
+    json = JSON.parse(result.stdout) as typeof json;
+    manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as typeof manifest;
+    first = Object.fromEntries(['sample.pdf', 'sample.png', 'sample-2.png'].map((name) => [name, sha256(edition(name))]));
+    // Again, in another time zone: the articles come from the cache, the edition is made again.
+    const again = run(['build', 'content/sample', '--format', 'pdf,epub,png'], { TZ: 'Asia/Shanghai' });
+    if (again.status !== 0) throw new Error(`second edition build exited ${again.status}: ${again.stderr}`);
+  });
+
+  it('writes each article\'s own files and the edition in the manifest, by page and slug', () => {
+    expect(manifest.articles.map((article) => article.slug).sort()).toEqual(['lead', 'reform', 'tools']);
+    expect(manifest.articles.every((article) => article.ok)).toBe(true);
+    for (const slug of ['lead', 'reform', 'tools']) expect(existsSync(join(out, slug, `${slug}.pdf`))).toBe(true);
+    const [entry] = manifest.editions ?? [];
+    expect(entry?.ok).toBe(true);
+    expect(entry?.slug).toBe('sample');
+    expect(entry?.title).toBe('《首都职工报》2026年11月29日 第1234期');
+    expect(entry?.articles).toEqual([
+      { slug: 'lead', source: 'content/sample/lead.md', page: 1 },
+      { slug: 'reform', source: 'content/sample/reform.md', page: 1 },
+      { slug: 'tools', source: 'content/sample/tools.md', page: 2 },
+    ]);
+    expect(entry?.pages.map((page) => [page.label, page.section, page.articles.map((module) => module.slug)])).toEqual([
+      ['第1版', '要闻', ['lead', 'reform']],
+      ['A02版', '工会', ['tools']],
+    ]);
+    // Each module copyfitted into its box: body type in the preset's range, the box filled.
+    for (const module of entry?.pages.flatMap((page) => page.articles) ?? []) {
+      expect(module.bodySize).toBeGreaterThanOrEqual(8.5);
+      expect(module.bodySize).toBeLessThanOrEqual(10.5);
+      expect(module.fill).toBeGreaterThan(0.9);
+    }
+    expect(entry?.outputs.pdf?.pages).toBe(2);
+    expect(entry?.outputs.pdf?.sha256).toBe(first['sample.pdf']);
+    expect(entry?.outputs.png?.more?.map((more) => more.path)).toEqual(['sample/sample-2.png']);
+    expect(json.ok).toBe(true);
+    expect(json.editions?.[0]?.slug).toBe('sample');
+  });
+
+  it('prints one PDF page per edition page, each with its 报眉 or masthead: paper, date, 版次, section', () => {
+    const info = spawnSync('pdfinfo', [edition('sample.pdf')], { encoding: 'utf8' }).stdout;
+    expect(info).toMatch(/Pages:\s+2\n/);
+    expect(info).toMatch(/Title:\s+《首都职工报》2026年11月29日 第1234期/);
+    const [one, two] = [pdftotext(1), pdftotext(2)];
+    // Page 1: the masthead (the paper's name set wide) with date, issue, 版次 and section; the page foot.
+    expect(squeeze(one)).toContain('首都职工报2026年11月29日星期日第1234期第1版要闻');
+    expect(squeeze(two)).toContain('A02版工会首都职工报2026年11月29日星期日');
+    expect(squeeze(two)).toMatch(/首都职工报A02版$/);
+  });
+
+  it('carries every article\'s characters in order on its page', () => {
+    const pages: Array<[number, string[]]> = [
+      [1, ['lead.md', 'reform.md']],
+      [2, ['tools.md']],
+    ];
+    for (const [page, files] of pages) {
+      const text = squeeze(pdftotext(page));
+      let at = 0;
+      for (const block of files.flatMap(blocks)) {
+        const found = text.indexOf(block, at);
+        expect(found, `page ${page}: ${block.slice(0, 20)}…`).toBeGreaterThanOrEqual(at);
+        at = found + block.length;
+      }
+    }
+  });
+
+  it('embeds every font as a TrueType subset', () => {
+    const fonts = spawnSync('pdffonts', [edition('sample.pdf')], { encoding: 'utf8' }).stdout.split('\n').slice(2).filter(Boolean);
+    expect(fonts.length).toBeGreaterThan(5);
+    for (const line of fonts) {
+      expect(line).toMatch(/CID TrueType\s+Identity-H\s+yes yes yes/);
+      expect(line).not.toMatch(/Type 3/);
+    }
+  });
+
+  it('gives the same bytes on a second build, in another time zone', () => {
+    for (const [name, hash] of Object.entries(first)) expect(sha256(edition(name)), name).toBe(hash);
+  });
+});
+
+describe('a bad edition.yml', () => {
+  const failure = async (yaml: string, files: Record<string, string> = {}): Promise<VFileMessage> => {
+    const dir = mkdtempSync(join(tmpdir(), 'presswork-bad-edition-'));
+    try {
+      writeFileSync(join(dir, 'edition.yml'), yaml);
+      for (const [name, text] of Object.entries({ 'a.md': '---\nheadline: 甲\n---\n\n正文。\n', ...files })) writeFileSync(join(dir, name), text);
+      await loadEdition(join(dir, 'edition.yml'));
+    } catch (error) {
+      if (error instanceof VFileMessage) return error;
+      throw error;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    throw new Error('expected the edition to be refused');
+  };
+  const head = 'paper: 首都职工报\ndate: 2026-11-29\nissue: 7\n';
+
+  it('names an unknown key\'s line and suggests the near name, inside a page too', async () => {
+    const top = await failure(`${head}issues: 8\npages:\n  - section: 要闻\n    articles: [a.md]\n`);
+    expect(top.line).toBe(4);
+    expect(top.reason).toContain('unknown key `issues`');
+    expect(top.reason).toContain('did you mean `issue`?');
+    const inPage = await failure(`${head}pages:\n  - section: 要闻\n    artcles: [a.md]\n`);
+    expect(inPage.line).toBe(6);
+    expect(inPage.reason).toContain('did you mean `articles`?');
+    const inArticle = await failure(`${head}pages:\n  - section: 要闻\n    articles:\n      - file: a.md\n        shares: 2\n`);
+    expect(inArticle.line).toBe(8);
+    expect(inArticle.reason).toContain('did you mean `share`?');
+  });
+
+  it('names the line of a missing article file, of an article listed twice, and of a page with no article', async () => {
+    const missing = await failure(`${head}pages:\n  - section: 要闻\n    articles:\n      - a.md\n      - gone.md\n`);
+    expect(missing.line).toBe(8);
+    expect(missing.reason).toMatch(/`gone\.md` \(page 1\) does not exist/);
+    expect(missing.reason).toContain('relative to edition.yml');
+    const twice = await failure(`${head}pages:\n  - section: 要闻\n    articles: [a.md]\n  - section: 国际\n    articles:\n      - a.md\n`);
+    expect(twice.line).toBe(9);
+    expect(twice.reason).toContain('listed twice: on page 1 (line 6) and on page 2');
+    expect(twice.reason).toContain('remove one of the two lines');
+    const empty = await failure(`${head}pages:\n  - section: 要闻\n    articles: []\n`);
+    expect(empty.line).toBe(6);
+    expect(empty.reason).toContain('`pages.0.articles` must list at least one article');
+    expect(empty.reason).toContain('articles:');
+  });
+
+  it('fails the build with exit 1, the line and the fix, and writes no edition output', () => {
+    mkdirSync(join(project, 'content', 'broken'));
+    writeFileSync(join(project, 'content', 'broken', 'edition.yml'), `${head}pages:\n  - section: 要闻\n    articles: [../sample/lead.md, ../sample/missing.md]\n`);
+    const result = run(['build', 'content/broken']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('content/broken/edition.yml');
+    expect(result.stderr).toMatch(/6:1\s+error\s+article file `\.\.\/sample\/missing\.md` \(page 1\) does not exist/);
+    expect(result.stderr).toContain('1 edition(s) failed: content/broken/edition.yml');
+    expect(existsSync(join(out, 'broken'))).toBe(false);
+  });
+
+  it('refuses an article that does not fit its module even at the smallest type, naming its line and what to do', () => {
+    mkdirSync(join(project, 'content', 'overfull'));
+    writeFileSync(
+      join(project, 'content', 'overfull', 'edition.yml'),
+      `${head}layout:\n  preset: a4\npages:\n  - section: 要闻\n    articles:\n      - ../sample/tools.md\n      - ../sample/lead.md\n      - ../sample/reform.md\n`,
+    );
+    const result = run(['build', 'content/overfull']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/1[01]:1\s+error\s+`\.\.\/sample\/(lead|tools)\.md` does not fit its module on page 1 \(\d+ × \d+ mm\) even at 8\.5 pt; give it more room/);
+    expect(result.stderr).toContain('put fewer articles on page 1, or move it to a page of its own');
+    expect(existsSync(join(out, 'overfull'))).toBe(false);
+  });
+});
