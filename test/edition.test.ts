@@ -9,9 +9,11 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VFileMessage } from 'vfile-message';
 import { loadEdition } from '../src/content/edition.js';
+import { epubcheck, epubcheckMissing } from './support/epubcheck.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'bin', 'presswork.js');
@@ -70,7 +72,7 @@ describe('an edition build', () => {
     if (result.status !== 0) throw new Error(`edition build exited ${result.status}: ${result.stderr}`);
     json = JSON.parse(result.stdout) as typeof json;
     manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as typeof manifest;
-    first = Object.fromEntries(['sample.pdf', 'sample.png', 'sample-2.png'].map((name) => [name, sha256(edition(name))]));
+    first = Object.fromEntries(['sample.pdf', 'sample.epub', 'sample.png', 'sample-2.png'].map((name) => [name, sha256(edition(name))]));
     // Again, in another time zone: the articles come from the cache, the edition is made again.
     const again = run(['build', 'content/sample', '--format', 'pdf,epub,png'], { TZ: 'Asia/Shanghai' });
     if (again.status !== 0) throw new Error(`second edition build exited ${again.status}: ${again.stderr}`);
@@ -100,10 +102,17 @@ describe('an edition build', () => {
       expect(module.fill).toBeGreaterThan(0.9);
     }
     expect(entry?.outputs.pdf?.pages).toBe(2);
+    expect(entry?.outputs.epub?.pages).toBe(2);
+    expect(entry?.outputs.epub?.fonts?.files).toBeGreaterThan(5);
     expect(entry?.outputs.pdf?.sha256).toBe(first['sample.pdf']);
     expect(entry?.outputs.png?.more?.map((more) => more.path)).toEqual(['sample/sample-2.png']);
     expect(json.ok).toBe(true);
     expect(json.editions?.[0]?.slug).toBe('sample');
+  });
+
+  it('gives each article the edition\'s paper, date, 版次 and section in its own 报眉', () => {
+    const page = spawnSync('pdftotext', ['-raw', join(out, 'tools', 'tools.pdf'), '-'], { encoding: 'utf8' }).stdout;
+    expect(squeeze(page)).toContain('A02版工会首都职工报2026年11月29日星期日');
   });
 
   it('prints one PDF page per edition page, each with its 报眉 or masthead: paper, date, 版次, section', () => {
@@ -144,6 +153,67 @@ describe('an edition build', () => {
 
   it('gives the same bytes on a second build, in another time zone', () => {
     for (const [name, hash] of Object.entries(first)) expect(sha256(edition(name)), name).toBe(hash);
+  });
+});
+
+describe('the edition EPUB', () => {
+  let zip: JSZip;
+  const text = async (name: string) => (await zip.file(`OEBPS/${name}`)?.async('string')) ?? '';
+  beforeAll(async () => {
+    zip = await JSZip.loadAsync(readFileSync(edition('sample.epub')));
+  });
+
+  it('passes EPUBCheck with 0 errors and 0 warnings', async () => {
+    const missing = await epubcheckMissing();
+    if (missing) throw new Error(missing);
+    const result = await epubcheck(edition('sample.epub'));
+    expect(result.problems).toEqual([]);
+    expect(result.nError + result.nFatal + result.nWarning).toBe(0);
+  });
+
+  it('has one chapter per article, in edition order, after the cover', async () => {
+    const opf = await text('content.opf');
+    expect([...opf.matchAll(/<itemref idref="([^"]+)"/g)].map((match) => match[1])).toEqual(['cover', 'article-1', 'article-2', 'article-3']);
+    const headlines = await Promise.all([1, 2, 3].map(async (n) => /<title>([^<]+)<\/title>/.exec(await text(`article-${n}.xhtml`))?.[1]));
+    expect(headlines).toEqual(['努力实现服务职工零距离', '工会组织要坚持问题意识、改革创新', '工会组织要探索有效工作抓手']);
+    // Every paragraph of each article reaches its chapter unchanged.
+    for (const [n, name] of ['lead.md', 'reform.md', 'tools.md'].entries()) {
+      const chapter = squeeze((await text(`article-${n + 1}.xhtml`)).replace(/<[^>]+>/g, ''));
+      for (const block of blocks(name)) expect(chapter, `${name}: ${block.slice(0, 20)}…`).toContain(block);
+    }
+  });
+
+  it('names the edition: title, identifier from paper, date and issue, every author once, the paper and the date', async () => {
+    const opf = await text('content.opf');
+    expect(opf).toContain('<dc:title>《首都职工报》2026年11月29日 第1234期</dc:title>');
+    expect(opf).toMatch(/<dc:identifier id="pub-id">urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}<\/dc:identifier>/);
+    expect([...opf.matchAll(/<dc:creator id="[^"]+">([^<]+)</g)].map((match) => match[1])).toEqual(['王路曼', '陈曦', '李一然', '马超']);
+    expect(opf).toContain('<dc:publisher>首都职工报</dc:publisher>');
+    expect(opf).toContain('<dc:date>2026-11-29</dc:date>');
+    expect(opf).toContain('<meta property="dcterms:modified">2023-11-14T22:13:20Z</meta>');
+  });
+
+  it('has a toc grouped by page and section, a page-list with one entry per edition page, and landmarks', async () => {
+    const nav = await text('nav.xhtml');
+    const toc = nav.slice(nav.indexOf('epub:type="toc"'), nav.indexOf('</nav>'));
+    const labels = [...toc.matchAll(/<a href="([^"]+)">([^<]+)<\/a>/g)].map((match) => `${match[1]} ${match[2]}`);
+    expect(labels).toEqual([
+      'article-1.xhtml 第1版 要闻',
+      'article-1.xhtml 努力实现服务职工零距离',
+      'article-1.xhtml#section-1 工会组织要始终走在时代前列',
+      'article-2.xhtml 工会组织要坚持问题意识、改革创新',
+      'article-3.xhtml A02版 工会',
+      'article-3.xhtml 工会组织要探索有效工作抓手',
+      'article-3.xhtml#section-1 工会组织要坚持问题意识、改革创新',
+    ]);
+    // Headlines nest under their page.
+    expect(toc).toMatch(/第1版 要闻<\/a>\s*<ol>\s*<li><a href="article-1\.xhtml">努力实现/);
+    const pageList = nav.slice(nav.indexOf('epub:type="page-list"'));
+    expect([...pageList.matchAll(/<a href="([^"]+)">([^<]+)<\/a>/g)].map((match) => `${match[1]} ${match[2]}`)).toEqual(['article-1.xhtml#page-1 1', 'article-3.xhtml#page-2 A02']);
+    expect(await text('article-3.xhtml')).toContain('id="page-2" title="A02"');
+    expect(await text('article-2.xhtml')).not.toContain('epub:type="pagebreak"');
+    expect(nav).toContain('<a epub:type="bodymatter" href="article-1.xhtml">');
+    expect(nav).toContain('<a epub:type="cover" href="cover.xhtml">');
   });
 });
 

@@ -23,12 +23,19 @@ const serializer = unified().use(rehypeStringify, {
   characterReferences: { useNamedReferences: false },
 });
 
-export function articleChapter(tree: Root, lang: string, pageStarts: PageStart[] = [], images = new Map<string, PackedImage>()): Chapter {
+export function articleChapter(
+  tree: Root,
+  lang: string,
+  pageStarts: PageStart[] = [],
+  images = new Map<string, PackedImage>(),
+  firstPage?: { page: number; label: string } | null,
+): Chapter {
   const source = tree.children.find((node): node is Element => node.type === 'element' && node.tagName === 'article');
   if (!source) throw new Error('buildEpub needs the tree from transformArticle: it has no <article> element');
   // The page is made from the same tree: work on a copy.
   const article = structuredClone(source);
-  markPageBreaks(article, pageStarts);
+  // null: no marker at the start (an edition's article that is not the first on its page).
+  markPageBreaks(article, pageStarts, firstPage === null ? undefined : (firstPage ?? { page: 1, label: '1' }));
   const ids = new Set<string>();
   collectIds(article, ids);
   const [clean] = epubNodes(article, { ids, seen: new Set(), inFigure: false, images });

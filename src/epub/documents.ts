@@ -32,11 +32,24 @@ export const CONTAINER_XML = [
 /** What the book holds besides its text, for the manifest and the accessibility metadata. */
 export interface BookContents {
   cover: boolean;
-  /** Printed pages in the page-list (1 when the print made no page breaks known). */
-  pages: number;
+  /** The chapters in reading order: one article, or every article of an edition. */
+  chapters: Array<{ id: string; href: string }>;
+  /** The printed pages, each with the place in the text where it starts. */
+  pageList: Array<{ label: string; href: string }>;
   fonts: Array<{ href: string }>;
   /** The article's photos and images, packed. */
   images: Array<{ href: string; mediaType: string }>;
+  /** An edition of the paper rather than one article (the accessibility summary says which). */
+  edition?: boolean;
+}
+
+/** One article's book: its chapter, and pages 1 … `pages` marked in it. */
+export function articleContents(cover: boolean, pages: number): Omit<BookContents, 'fonts' | 'images'> {
+  return {
+    cover,
+    chapters: [{ id: 'article', href: CHAPTER_FILE }],
+    pageList: Array.from({ length: pages }, (_, index) => ({ label: String(index + 1), href: `${CHAPTER_FILE}#${pageId(index + 1)}` })),
+  };
 }
 
 export function contentOpf(meta: EpubMetadata, contents: BookContents): string {
@@ -73,13 +86,13 @@ export function contentOpf(meta: EpubMetadata, contents: BookContents): string {
           `    <item id="cover-image" href="${COVER_IMAGE}" media-type="image/png" properties="cover-image"/>`,
         ]
       : []),
-    `    <item id="article" href="${CHAPTER_FILE}" media-type="application/xhtml+xml"/>`,
+    ...contents.chapters.map((chapter) => `    <item id="${xml(chapter.id)}" href="${xml(chapter.href)}" media-type="application/xhtml+xml"/>`),
     ...contents.images.map((image, index) => `    <item id="image-${index + 1}" href="${xml(image.href)}" media-type="${image.mediaType}"/>`),
     ...contents.fonts.map((font, index) => `    <item id="font-${index + 1}" href="${xml(font.href)}" media-type="font/ttf"/>`),
     '  </manifest>',
     '  <spine toc="ncx">',
     ...(contents.cover ? ['    <itemref idref="cover"/>'] : []),
-    '    <itemref idref="article"/>',
+    ...contents.chapters.map((chapter) => `    <itemref idref="${xml(chapter.id)}"/>`),
     '  </spine>',
     '</package>',
     '',
@@ -92,9 +105,10 @@ function accessibilityMetadata(meta: EpubMetadata, contents: BookContents): stri
   const features = ['structuralNavigation', 'tableOfContents', 'readingOrder', 'displayTransformability', 'printPageNumbers', 'pageNavigation', 'pageBreakMarkers'];
   const visual = contents.cover || contents.images.length > 0;
   if (visual) features.push('alternativeText');
+  const what = contents.edition ? (chinese ? '一期报纸（每篇文章一章）' : 'one edition of a newspaper, one chapter per article') : chinese ? '一篇报纸文章' : 'one newspaper article';
   const summary = chinese
-    ? `本书是一篇报纸文章的文字版，带结构化标题、目录、与印刷版对应的页码列表和分页标记，内嵌覆盖全部字符的字体。${contents.cover ? '封面是印刷版第1页的图像，附有文字说明；文章全文以文字提供。' : ''}${contents.images.length > 0 ? '文中照片附有文字说明。' : ''}已用 axe-core 检查，无已知障碍。`
-    : `The text of one newspaper article, with structured headings, a table of contents, a page list and page-break markers matching the printed edition, and embedded fonts covering every character.${contents.cover ? ' The cover is an image of the printed page 1 with a text alternative; the whole article is available as text.' : ''}${contents.images.length > 0 ? ' Its photos carry text alternatives.' : ''} Checked with axe-core; no known barriers.`;
+    ? `本书是${what}的文字版，带结构化标题、目录、与印刷版对应的页码列表和分页标记，内嵌覆盖全部字符的字体。${contents.cover ? '封面是印刷版第1页的图像，附有文字说明；文章全文以文字提供。' : ''}${contents.images.length > 0 ? '文中照片附有文字说明。' : ''}已用 axe-core 检查，无已知障碍。`
+    : `The text of ${what}, with structured headings, a table of contents, a page list and page-break markers matching the printed edition, and embedded fonts covering every character.${contents.cover ? ` The cover is an image of the printed page 1 with a text alternative; the whole ${contents.edition ? 'edition' : 'article'} is available as text.` : ''}${contents.images.length > 0 ? ' Its photos carry text alternatives.' : ''} Checked with axe-core; no known barriers.`;
   return [
     '<meta property="schema:accessMode">textual</meta>',
     ...(visual ? ['<meta property="schema:accessMode">visual</meta>'] : []),
@@ -106,7 +120,7 @@ function accessibilityMetadata(meta: EpubMetadata, contents: BookContents): stri
 }
 
 /** The chapter page around the article's markup. */
-export function chapterXhtml(meta: EpubMetadata, articleMarkup: string): string {
+export function chapterXhtml(meta: Pick<EpubMetadata, 'lang' | 'title'>, articleMarkup: string): string {
   return [...xhtmlHead(meta.lang, meta.title), '<body epub:type="bodymatter">', '<main>', articleMarkup, '</main>', '</body>', '</html>', ''].join('\n');
 }
 
@@ -133,11 +147,11 @@ export interface NavEntry {
 }
 
 /** The headline, with the 小标题 under it (h3 heads under the h2 before them). */
-export function navTree(meta: EpubMetadata, heads: SectionHead[]): NavEntry {
-  const root: NavEntry = { label: meta.title, href: CHAPTER_FILE, children: [] };
+export function navTree(meta: Pick<EpubMetadata, 'title'>, heads: SectionHead[], chapter = CHAPTER_FILE): NavEntry {
+  const root: NavEntry = { label: meta.title, href: chapter, children: [] };
   let lastSection: NavEntry | undefined;
   for (const head of heads) {
-    const entry: NavEntry = { label: head.text, href: `${CHAPTER_FILE}#${head.id}`, children: [] };
+    const entry: NavEntry = { label: head.text, href: `${chapter}#${head.id}`, children: [] };
     if (head.level === 3 && lastSection) lastSection.children.push(entry);
     else {
       root.children.push(entry);
@@ -147,9 +161,8 @@ export function navTree(meta: EpubMetadata, heads: SectionHead[]): NavEntry {
   return root;
 }
 
-export function navXhtml(meta: EpubMetadata, nav: NavEntry, contents: BookContents): string {
+export function navXhtml(meta: EpubMetadata, toc: NavEntry[], contents: BookContents): string {
   const words = labels(meta.lang);
-  const pages = Array.from({ length: contents.pages }, (_, index) => index + 1);
   return [
     ...xhtmlHead(meta.lang, words.contents),
     '<body>',
@@ -157,20 +170,20 @@ export function navXhtml(meta: EpubMetadata, nav: NavEntry, contents: BookConten
     '<nav epub:type="toc" id="toc" role="doc-toc" aria-labelledby="toc-title">',
     `<h1 id="toc-title">${xml(words.contents)}</h1>`,
     '<ol>',
-    ...navItems(nav, ''),
+    ...toc.flatMap((entry) => navItems(entry, '')),
     '</ol>',
     '</nav>',
     '<nav epub:type="landmarks" id="landmarks" aria-labelledby="landmarks-title" hidden="hidden">',
     `<h2 id="landmarks-title">${xml(words.landmarks)}</h2>`,
     '<ol>',
     ...(contents.cover ? [`<li><a epub:type="cover" href="${COVER_FILE}">${xml(words.cover)}</a></li>`] : []),
-    `<li><a epub:type="bodymatter" href="${CHAPTER_FILE}">${xml(words.bodymatter)}</a></li>`,
+    `<li><a epub:type="bodymatter" href="${xml(contents.chapters[0]?.href ?? CHAPTER_FILE)}">${xml(words.bodymatter)}</a></li>`,
     '</ol>',
     '</nav>',
     '<nav epub:type="page-list" id="page-list" role="doc-pagelist" aria-labelledby="page-list-title" hidden="hidden">',
     `<h2 id="page-list-title">${xml(words.pages)}</h2>`,
     '<ol>',
-    ...pages.map((page) => `<li><a href="${CHAPTER_FILE}#${pageId(page)}">${page}</a></li>`),
+    ...contents.pageList.map((page) => `<li><a href="${xml(page.href)}">${xml(page.label)}</a></li>`),
     '</ol>',
     '</nav>',
     '</main>',
@@ -186,28 +199,38 @@ function navItems(entry: NavEntry, indent: string): string[] {
   return [`${indent}<li>${link}`, `${indent}  <ol>`, ...entry.children.flatMap((child) => navItems(child, `${indent}    `)), `${indent}  </ol>`, `${indent}</li>`];
 }
 
-export function tocNcx(meta: EpubMetadata, nav: NavEntry, contents: BookContents): string {
+export function tocNcx(meta: EpubMetadata, toc: NavEntry[], contents: BookContents): string {
+  // NCX wants one playOrder per target: a page's entry and its first headline (or its page-list entry) share theirs.
   let playOrder = 0;
-  const point = (entry: NavEntry, indent: string): string[] => {
+  const orders = new Map<string, number>();
+  const orderOf = (href: string): number => {
+    const known = orders.get(href);
+    if (known !== undefined) return known;
     playOrder += 1;
+    orders.set(href, playOrder);
+    return playOrder;
+  };
+  let navPoints = 0;
+  const point = (entry: NavEntry, indent: string): string[] => {
+    navPoints += 1;
     return [
-      `${indent}<navPoint id="navpoint-${playOrder}" playOrder="${playOrder}">`,
+      `${indent}<navPoint id="navpoint-${navPoints}" playOrder="${orderOf(entry.href)}">`,
       `${indent}  <navLabel><text>${xml(entry.label)}</text></navLabel>`,
       `${indent}  <content src="${xml(entry.href)}"/>`,
       ...entry.children.flatMap((child) => point(child, `${indent}  `)),
       `${indent}</navPoint>`,
     ];
   };
-  const points = point(nav, '    ');
-  const pages = Array.from({ length: contents.pages }, (_, index) => index + 1);
+  const points = toc.flatMap((entry) => point(entry, '    '));
+  const pages = contents.pageList.length;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1" xml:lang="${xml(meta.lang)}">`,
     '  <head>',
     `    <meta name="dtb:uid" content="${xml(meta.identifier)}"/>`,
-    `    <meta name="dtb:depth" content="${depth(nav)}"/>`,
-    `    <meta name="dtb:totalPageCount" content="${contents.pages}"/>`,
-    `    <meta name="dtb:maxPageNumber" content="${contents.pages}"/>`,
+    `    <meta name="dtb:depth" content="${Math.max(...toc.map(depth))}"/>`,
+    `    <meta name="dtb:totalPageCount" content="${pages}"/>`,
+    `    <meta name="dtb:maxPageNumber" content="${pages}"/>`,
     '  </head>',
     `  <docTitle><text>${xml(meta.title)}</text></docTitle>`,
     ...meta.authors.map((author) => `  <docAuthor><text>${xml(author)}</text></docAuthor>`),
@@ -216,10 +239,10 @@ export function tocNcx(meta: EpubMetadata, nav: NavEntry, contents: BookContents
     '  </navMap>',
     '  <pageList>',
     `    <navLabel><text>${xml(labels(meta.lang).pages)}</text></navLabel>`,
-    ...pages.map((page) => {
-      playOrder += 1;
-      return `    <pageTarget id="pagetarget-${page}" type="normal" value="${page}" playOrder="${playOrder}"><navLabel><text>${page}</text></navLabel><content src="${CHAPTER_FILE}#${pageId(page)}"/></pageTarget>`;
-    }),
+    ...contents.pageList.map(
+      (page, index) =>
+        `    <pageTarget id="pagetarget-${index + 1}" type="normal" value="${index + 1}" playOrder="${orderOf(page.href)}"><navLabel><text>${xml(page.label)}</text></navLabel><content src="${xml(page.href)}"/></pageTarget>`,
+    ),
     '  </pageList>',
     '</ncx>',
     '',

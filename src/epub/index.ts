@@ -17,8 +17,8 @@ import type { SectionHead } from '../transform/index.js';
 import { pack } from './archive.js';
 import { articleChapter } from './chapter.js';
 import {
+  articleContents,
   type BookContents,
-  CHAPTER_FILE,
   chapterXhtml,
   CONTAINER_XML,
   contentOpf,
@@ -27,6 +27,7 @@ import {
   coverXhtml,
   NAV_FILE,
   NCX_FILE,
+  type NavEntry,
   navTree,
   navXhtml,
   PACKAGE_FILE,
@@ -34,8 +35,8 @@ import {
   tocNcx,
 } from './documents.js';
 import { embedFonts } from './fonts.js';
-import { coverImage, type ImageSource, packImages } from './images.js';
-import { epubMetadata } from './metadata.js';
+import { coverImage, type ImageSource, type PackedImage, packImages } from './images.js';
+import { epubMetadata, type EpubMetadata } from './metadata.js';
 import { epubTemplate, type EpubTemplate } from './stylesheet.js';
 
 export interface EpubPrint {
@@ -96,33 +97,61 @@ export async function buildEpub(input: EpubInput): Promise<EpubResult> {
   for (const head of input.sectionHeads) {
     if (!chapter.ids.has(head.id)) throw new Error(`section head "${head.text}" has id ${head.id}, which is not in the article tree`);
   }
-  const cover = input.print !== undefined && input.print.png.byteLength > 0;
-  const nav = navTree(meta, input.sectionHeads);
-
-  const documents = new Map<string, string>([[CHAPTER_FILE, chapterXhtml(meta, chapter.markup)]]);
-  if (cover) documents.set(COVER_FILE, coverXhtml(meta));
-  // The fonts cover what the reader shows: every XHTML document's text, the nav's included.
-  const images = [...new Map([...packed.images.values()].map((image) => [image.href, image])).values()];
-  const draftContents: BookContents = { cover, pages: pageStarts.length + 1, fonts: [], images };
-  documents.set(NAV_FILE, navXhtml(meta, nav, draftContents));
-  const fonts = await embedFonts(
-    [...documents.values()].map((markup) => parser.parse(markup)),
-    template.faces,
-    input.fonts,
-  );
-  if (fonts.undrawn.length > 0) {
-    input.file?.message(`no font of the template draws ${fonts.undrawn.join(' ')}; the EPUB leaves them to the reader's own fonts`, {
-      ruleId: 'epub-missing-glyph',
-      source: 'presswork',
-    });
-  }
+  const cover = input.print !== undefined && input.print.png.byteLength > 0 ? { png: input.print.png, xhtml: coverXhtml(meta) } : undefined;
+  const { chapters, pageList } = articleContents(cover !== undefined, pageStarts.length + 1);
+  const result = await assembleBook({
+    meta,
+    chapters: chapters.map((entry) => ({ ...entry, xhtml: chapterXhtml(meta, chapter.markup) })),
+    toc: [navTree(meta, input.sectionHeads)],
+    pageList,
+    cover,
+    images: [...packed.images.values()],
+    fonts: input.fonts,
+    template,
+    file: input.file,
+  });
   if (meta.missing.length > 0) {
     input.file?.message(
       `archival metadata incomplete: the article names no ${meta.missing.join(' and no ')} (sample values from the config do not count), so the EPUB has no ${meta.missing.map((key) => (key === 'paper' ? 'dc:publisher/dc:source' : 'dc:date')).join(' or ')} and its identifier derives from the slug and the text; set ${meta.missing.map((key) => `\`${key}:\``).join(' and ')} in the front matter or in presswork.config.yml (with \`sample: false\`)`,
       { ruleId: 'archival-metadata', source: 'presswork' },
     );
   }
+  return result;
+}
 
+export interface Book {
+  meta: EpubMetadata;
+  /** The chapters in reading order, each as its XHTML document. */
+  chapters: Array<{ id: string; href: string; xhtml: string }>;
+  toc: NavEntry[];
+  pageList: BookContents['pageList'];
+  cover?: { png: Uint8Array; xhtml: string };
+  /** The photos and images the chapters show, packed (one entry per file is kept). */
+  images?: PackedImage[];
+  fonts: LoadedFont[];
+  template: EpubTemplate;
+  file?: VFile;
+  edition?: boolean;
+}
+
+/** The package around the chapters: nav, NCX, stylesheet, cover and the font subsets for all their text; zipped. */
+export async function assembleBook(book: Book): Promise<EpubResult> {
+  const { meta, template } = book;
+  const images = [...new Map((book.images ?? []).map((image) => [image.href, image])).values()];
+  const draftContents: BookContents = { cover: book.cover !== undefined, chapters: book.chapters, pageList: book.pageList, fonts: [], images, edition: book.edition };
+  // The fonts cover what the reader shows: every XHTML document's text, the nav's included.
+  const documents = [...book.chapters.map((chapter) => chapter.xhtml), ...(book.cover ? [book.cover.xhtml] : []), navXhtml(meta, book.toc, draftContents)];
+  const fonts = await embedFonts(
+    documents.map((markup) => parser.parse(markup)),
+    template.faces,
+    book.fonts,
+  );
+  if (fonts.undrawn.length > 0) {
+    book.file?.message(`no font of the template draws ${fonts.undrawn.join(' ')}; the EPUB leaves them to the reader's own fonts`, {
+      ruleId: 'epub-missing-glyph',
+      source: 'presswork',
+    });
+  }
   const contents: BookContents = { ...draftContents, fonts: fonts.files };
   const stylesheet = `${template.css.trimEnd()}\n\n/* Embedded font subsets (generated from template.json epub.faces). */\n${fonts.css}`;
   const bytes = await pack(
@@ -130,11 +159,11 @@ export async function buildEpub(input: EpubInput): Promise<EpubResult> {
       { name: 'mimetype', data: 'application/epub+zip' },
       { name: 'META-INF/container.xml', data: CONTAINER_XML },
       { name: PACKAGE_FILE, data: contentOpf(meta, contents) },
-      { name: `OEBPS/${NAV_FILE}`, data: navXhtml(meta, nav, contents) },
-      { name: `OEBPS/${NCX_FILE}`, data: tocNcx(meta, nav, contents) },
+      { name: `OEBPS/${NAV_FILE}`, data: navXhtml(meta, book.toc, contents) },
+      { name: `OEBPS/${NCX_FILE}`, data: tocNcx(meta, book.toc, contents) },
       { name: `OEBPS/${STYLESHEET_FILE}`, data: stylesheet },
-      ...(cover && input.print ? [{ name: `OEBPS/${COVER_FILE}`, data: documents.get(COVER_FILE) ?? '' }, { name: `OEBPS/${COVER_IMAGE}`, data: await coverImage(input.print.png), stored: true }] : []),
-      { name: `OEBPS/${CHAPTER_FILE}`, data: documents.get(CHAPTER_FILE) ?? '' },
+      ...(book.cover ? [{ name: `OEBPS/${COVER_FILE}`, data: book.cover.xhtml }, { name: `OEBPS/${COVER_IMAGE}`, data: await coverImage(book.cover.png), stored: true }] : []),
+      ...book.chapters.map((chapter) => ({ name: `OEBPS/${chapter.href}`, data: chapter.xhtml })),
       // JPEG, PNG and GIF are compressed already: stored, not deflated again.
       ...images.map((image) => ({ name: `OEBPS/${image.href}`, data: image.bytes, stored: true })),
       ...fonts.files.map((font) => ({ name: `OEBPS/${font.href}`, data: font.bytes })),
@@ -144,8 +173,8 @@ export async function buildEpub(input: EpubInput): Promise<EpubResult> {
   return {
     bytes,
     fonts: { files: fonts.files.length, bytes: fonts.files.reduce((sum, font) => sum + font.bytes.byteLength, 0) },
-    pages: contents.pages,
-    cover,
+    pages: contents.pageList.length,
+    cover: book.cover !== undefined,
     images: { files: images.length, bytes: images.reduce((sum, image) => sum + image.bytes.byteLength, 0) },
   };
 }

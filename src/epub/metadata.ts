@@ -41,7 +41,7 @@ export interface MetadataInput {
 }
 
 /** RFC 4122 URL namespace: the identifiers are names, not random draws. */
-const URL_NAMESPACE = '6ba7b811-9dad-11d1-80b4-00c04fd430c8';
+export const URL_NAMESPACE = '6ba7b811-9dad-11d1-80b4-00c04fd430c8';
 
 /** Where time starts when an article has no date and no SOURCE_DATE_EPOCH: the ZIP epoch. */
 export const FALLBACK_MODIFIED = '1980-01-01T00:00:00Z';
@@ -82,7 +82,7 @@ export function epubMetadata(input: MetadataInput): EpubMetadata {
 }
 
 /** dc:language and xml:lang take a BCP 47 tag; anything else makes an invalid EPUB. */
-function assertLanguageTag(lang: string): void {
+export function assertLanguageTag(lang: string): void {
   try {
     Intl.getCanonicalLocales(lang);
   } catch {

@@ -5,13 +5,13 @@
 import type { Element, ElementContent, Parents, Text } from 'hast';
 import type { PageStart } from '../print/index.js';
 
-/** A page-break marker for printed page `page`. */
-export function pageBreak(page: number): Element {
+/** A page-break marker for printed page `page`, titled with its 版次 label (default: its number). */
+export function pageBreak(page: number, label = String(page)): Element {
   return {
     type: 'element',
     tagName: 'span',
     // Named by title, not aria-label: axe-core counts doc-* roles as no role and would flag aria-label on a span.
-    properties: { 'epub:type': 'pagebreak', role: 'doc-pagebreak', id: pageId(page), title: String(page) },
+    properties: { 'epub:type': 'pagebreak', role: 'doc-pagebreak', id: pageId(page), title: label },
     children: [],
   };
 }
@@ -19,14 +19,15 @@ export function pageBreak(page: number): Element {
 export const pageId = (page: number): string => `page-${page}`;
 
 /**
- * Puts page 1's marker first in `article` and one marker where each later
- * page starts. Throws when a page start names no block of the article or an
+ * Puts the first page's marker first in `article` (page 1, or the edition
+ * page an article opens; none for an article that is not the first on its
+ * page) and one marker where each later page starts. Throws when a page start names no block of the article or an
  * offset outside its text: a page-list that points at the wrong place is
  * worse than none.
  */
-export function markPageBreaks(article: Element, starts: PageStart[]): void {
-  article.children.unshift(pageBreak(1));
-  let previous = 1;
+export function markPageBreaks(article: Element, starts: PageStart[], first: { page: number; label: string } | undefined = { page: 1, label: '1' }): void {
+  if (first) article.children.unshift(pageBreak(first.page, first.label));
+  let previous = first?.page ?? 1;
   for (const start of starts) {
     if (!Number.isInteger(start.page) || start.page !== previous + 1) {
       throw new Error(`page starts must run 2, 3, … in order; got page ${start.page} after page ${previous}`);

@@ -26,7 +26,7 @@ import { inShard, type Shard } from './shard.js';
 import { lockOutput } from './lock.js';
 import { onShutdown, signalsHandled } from './shutdown.js';
 import { collectSources, UsageError } from './sources.js';
-import { buildEdition, findEditions, loadEditions, type EditionReport } from './edition.js';
+import { buildEdition, findEditions, loadEditions, takeEditionHeads, type EditionReport } from './edition.js';
 
 import type { Format } from './formats.js';
 
@@ -181,6 +181,7 @@ export async function build(options: BuildOptions): Promise<BuildReport> {
   const loadLimit = pLimit(16);
   const loaded = await Promise.all(sources.map((source) => loadLimit(() => load(source, config))));
   markDuplicateSlugs(loaded, options.cwd);
+  const editionHeads = takeEditionHeads(editions, (source) => loaded.find((entry) => entry.source === source)?.article);
   const shard = options.shard;
   const share = shard ? loaded.filter((entry) => inShard(displayPath(options.cwd, entry.source), shard)) : loaded;
 
@@ -234,7 +235,7 @@ export async function build(options: BuildOptions): Promise<BuildReport> {
     const runOne = async (entry: Loaded, index: number): Promise<ArticleReport> => {
       const key =
         entry.article && options.write
-          ? await articleKey(fingerprint, entry.article, { remoteImages: options.remoteImages !== undefined, outDir: options.formats.includes('html') ? options.outDir : undefined })
+          ? await articleKey(`${fingerprint}${editionHeads.get(entry.source) ?? ''}`, entry.article, { remoteImages: options.remoteImages !== undefined, outDir: options.formats.includes('html') ? options.outDir : undefined })
           : undefined;
       const before = previousBySource.get(displayPath(options.cwd, entry.source));
       if (useCache && entry.article && key && before?.slug === entry.article.slug && (await reusable(before, key, options.outDir, options.formats))) {

@@ -17,6 +17,7 @@ import { EDITION_FILE, loadEdition, type Edition, type EditionArticle } from '..
 import type { Article } from '../content/load.js';
 import type { LayoutOptions } from '../content/schema.js';
 import { editionPageGeometry, formatChineseDate, formatPageNumber, moduleFlex, moduleGeometry, renderEditionPage, renderPage, type Box, type Template } from '../layout/index.js';
+import { buildEditionEpub } from '../epub/edition.js';
 import { preparePhotos, withPreparedPhotos } from '../layout/photos.js';
 import { composeEditionPdf, composeEditionPng, printFurniture, type ComposedPage } from '../print/edition.js';
 import { preflight, printPage, type BrowserSession, type RemoteImages } from '../print/index.js';
@@ -133,6 +134,31 @@ export async function loadEditions(paths: string[], layout: LayoutOptions | unde
       }
     }),
   );
+}
+
+/**
+ * An article printed in an edition takes the edition's paper and date and
+ * its page's 版次 and section for its own 报眉 and metadata, where its front
+ * matter names none (the config's values give way). Returns, by source, what
+ * was taken, for the article's cache key.
+ */
+export function takeEditionHeads(editions: LoadedEdition[], article: (source: string) => Article | undefined): Map<string, string> {
+  const taken = new Map<string, string>();
+  for (const { edition } of editions) {
+    for (const page of edition?.pages ?? []) {
+      for (const entry of page.articles) {
+        const found = article(entry.source);
+        if (!edition || !found) continue;
+        const values = { paper: edition.paper, date: edition.date, page: page.label, section: page.section };
+        for (const key of ['paper', 'date', 'page', 'section'] as const) {
+          if (found.frontMatter[key] !== undefined) continue;
+          found.runningHead = { ...found.runningHead, [key]: values[key], sampleFields: found.runningHead.sampleFields.filter((field) => field !== key) };
+        }
+        taken.set(entry.source, JSON.stringify(values));
+      }
+    }
+  }
+  return taken;
 }
 
 /** 《北京工人报》2026年11月29日 第1234期 */
@@ -268,7 +294,7 @@ export async function buildEdition(loaded: LoadedEdition, articles: EditionArtic
     if (file.messages.some((message) => message.fatal)) return report({ pages: pageReports, articles: orderedArticles });
 
     const wants = (format: EditionFormat) => context.write && context.formats.includes(format);
-    const payloads: Array<{ name: string; format: EditionFormat | 'png-more'; bytes: Uint8Array; pages?: number }> = [];
+    const payloads: Array<{ name: string; format: EditionFormat | 'png-more'; bytes: Uint8Array; pages?: number; fonts?: OutputRecord['fonts'] }> = [];
     const allModules = ready.flat();
     if (wants('pdf')) {
       const { pdf, pages } = await composeEditionPdf(composed, {
@@ -284,6 +310,25 @@ export async function buildEdition(loaded: LoadedEdition, articles: EditionArtic
       payloads.push({ name: `${edition.slug}.pdf`, format: 'pdf', bytes: pdf, pages });
     }
     const pngs = wants('png') || wants('epub') ? await Promise.all(composed.map((page) => composeEditionPng(page, PREVIEW_SCALE))) : [];
+    if (wants('epub')) {
+      const epub = await buildEditionEpub({
+        paper: edition.paper,
+        date: edition.date,
+        issue: edition.issue,
+        lang: edition.lang,
+        title: editionTitle(edition),
+        pages: edition.pages.map((page) => ({ page: page.number, label: page.label, section: page.section })),
+        chapters: edition.pages.flatMap((page, index) =>
+          (ready[index] ?? []).map((module) => ({ tree: module.tree, frontMatter: module.article.frontMatter, sectionHeads: module.sectionHeads, page: page.number })),
+        ),
+        creator: `presswork ${PRESSWORK_VERSION}`,
+        sourceDateEpoch: context.sourceDateEpoch,
+        fonts: context.template.fonts,
+        cover: pngs[0],
+        file,
+      });
+      payloads.push({ name: `${edition.slug}.epub`, format: 'epub', bytes: epub.bytes, pages: epub.pages, fonts: epub.fonts });
+    }
     if (wants('png')) {
       pngs.forEach((bytes, index) => {
         payloads.push({ name: index === 0 ? `${edition.slug}.png` : `${edition.slug}-${index + 1}.png`, format: index === 0 ? 'png' : 'png-more', bytes, pages: pngs.length });
@@ -309,7 +354,7 @@ export async function buildEdition(loaded: LoadedEdition, articles: EditionArtic
           const first = outputs.png;
           if (first) first.more = [...(first.more ?? []), record];
         } else {
-          outputs[payload.format] = { ...record, ...(payload.pages !== undefined ? { pages: payload.pages } : {}) };
+          outputs[payload.format] = { ...record, ...(payload.pages !== undefined ? { pages: payload.pages } : {}), ...(payload.fonts ? { fonts: payload.fonts } : {}) };
         }
       }
     }
