@@ -149,7 +149,7 @@ async function runBuild(
   say(`${report.articles.length - failed.length - cached} built, ${cached} cached, ${failed.length} failed`);
   for (const edition of report.editions) {
     const formats = Object.keys(edition.outputs);
-    say(`edition ${edition.source}: ${edition.ok ? `${edition.pages.length} page(s), ${edition.articles.length} article(s)${formats.length > 0 ? `, ${formats.join(' ')}` : ''}` : 'failed'}`);
+    say(`edition ${edition.source}: ${edition.ok ? `${edition.pages.length} page(s), ${edition.articles.length} article(s)${formats.length > 0 ? `, ${formats.join(' ')}` : ''}${edition.cached ? ' (cached: unchanged)' : ''}` : 'failed'}`);
   }
   const failedEditions = report.editions.filter((edition) => !edition.ok);
   if (failed.length > 0 || failedEditions.length > 0) {

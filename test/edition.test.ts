@@ -13,6 +13,7 @@ import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VFileMessage } from 'vfile-message';
 import { loadEdition } from '../src/content/edition.js';
+import { mergeManifests } from '../src/publish/manifest.js';
 import { epubcheck, epubcheckMissing } from './support/epubcheck.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -61,6 +62,8 @@ function blocks(name: string): string[] {
 let manifest: { editions?: EditionEntry[]; articles: Array<{ slug: string; ok: boolean }> };
 let first: Record<string, string> = {};
 let json: { ok: boolean; editions?: EditionEntry[] };
+let rebuilt = '';
+let unchanged = '';
 
 afterAll(() => rmSync(project, { recursive: true, force: true }));
 
@@ -73,9 +76,16 @@ describe('an edition build', () => {
     json = JSON.parse(result.stdout) as typeof json;
     manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as typeof manifest;
     first = Object.fromEntries(['sample.pdf', 'sample.epub', 'sample.png', 'sample-2.png'].map((name) => [name, sha256(edition(name))]));
-    // Again, in another time zone: the articles come from the cache, the edition is made again.
+    // Again, in another time zone, after a comment was added to edition.yml: the articles come
+    // from the cache, the edition (its key covers edition.yml's text) is made again.
+    writeFileSync(join(project, 'content', 'sample', 'edition.yml'), `${readFileSync(join(fixture, 'edition.yml'), 'utf8')}# proofread\n`);
     const again = run(['build', 'content/sample', '--format', 'pdf,epub,png'], { TZ: 'Asia/Shanghai' });
     if (again.status !== 0) throw new Error(`second edition build exited ${again.status}: ${again.stderr}`);
+    rebuilt = again.stderr;
+    // Once more, unchanged: the edition is kept as it is.
+    const third = run(['build', 'content/sample', '--format', 'pdf,epub,png']);
+    if (third.status !== 0) throw new Error(`third edition build exited ${third.status}: ${third.stderr}`);
+    unchanged = third.stderr;
   });
 
   it('writes each article\'s own files and the edition in the manifest, by page and slug', () => {
@@ -123,7 +133,9 @@ describe('an edition build', () => {
     // Page 1: the masthead (the paper's name set wide) with date, issue, 版次 and section; the page foot.
     expect(squeeze(one)).toContain('首都职工报2026年11月29日星期日第1234期第1版要闻');
     expect(squeeze(two)).toContain('A02版工会首都职工报2026年11月29日星期日');
-    expect(squeeze(two)).toMatch(/首都职工报A02版$/);
+    // The page foot (paper, 版次) is printed with the furniture, before the modules' text.
+    expect(squeeze(two)).toContain('星期日首都职工报A02版工会组织要探索有效工作抓手');
+    expect(squeeze(one)).toContain('要闻首都职工报第1版努力实现服务职工零距离');
   });
 
   it('carries every article\'s characters in order on its page', () => {
@@ -151,17 +163,24 @@ describe('an edition build', () => {
     }
   });
 
-  it('gives the same bytes on a second build, in another time zone', () => {
+  it('gives the same bytes when made again, in another time zone, and is kept when nothing changed', () => {
+    expect(rebuilt).toContain('0 built, 3 cached, 0 failed');
+    expect(rebuilt).toMatch(/edition content\/sample\/edition\.yml: 2 page\(s\), 3 article\(s\), pdf epub png\n/);
     for (const [name, hash] of Object.entries(first)) expect(sha256(edition(name)), name).toBe(hash);
+    expect(unchanged).toContain('edition content/sample/edition.yml: 2 page(s), 3 article(s), pdf epub png (cached: unchanged)');
+    const latest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { editions: Array<EditionEntry & { cached?: boolean; cacheKey?: string }> };
+    expect(latest.editions[0]?.cached).toBe(true);
+    expect(latest.editions[0]?.cacheKey).toMatch(/^[0-9a-f]{64}$/);
+    expect(latest.editions[0]?.outputs.pdf?.sha256).toBe(first['sample.pdf']);
   });
 });
 
 describe('the edition EPUB', () => {
-  let zip: JSZip;
-  const text = async (name: string) => (await zip.file(`OEBPS/${name}`)?.async('string')) ?? '';
-  beforeAll(async () => {
-    zip = await JSZip.loadAsync(readFileSync(edition('sample.epub')));
-  });
+  let zip: Promise<JSZip> | undefined;
+  const text = async (name: string) => {
+    zip ??= JSZip.loadAsync(readFileSync(edition('sample.epub')));
+    return (await (await zip).file(`OEBPS/${name}`)?.async('string')) ?? '';
+  };
 
   it('passes EPUBCheck with 0 errors and 0 warnings', async () => {
     const missing = await epubcheckMissing();
@@ -284,5 +303,34 @@ describe('a bad edition.yml', () => {
     expect(result.stderr).toMatch(/1[01]:1\s+error\s+`\.\.\/sample\/(lead|tools)\.md` does not fit its module on page 1 \(\d+ × \d+ mm\) even at 8\.5 pt; give it more room/);
     expect(result.stderr).toContain('put fewer articles on page 1, or move it to a page of its own');
     expect(existsSync(join(out, 'overfull'))).toBe(false);
+  });
+});
+
+describe('merged manifests', () => {
+  it('carry each shard\'s editions, with their paths (and the page previews\') made relative to the merged manifest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'presswork-merge-editions-'));
+    try {
+      const output = (path: string, more?: string[]) => ({ path, bytes: 1, sha256: '0'.repeat(64), ...(more ? { more: more.map((file) => ({ path: file, bytes: 1, sha256: '0'.repeat(64) })) } : {}) });
+      const entry = (source: string, slug: string) => ({
+        source,
+        slug,
+        ok: true,
+        outputs: { pdf: output(`${slug}/${slug}.pdf`), png: output(`${slug}/${slug}.png`, [`${slug}/${slug}-2.png`]) },
+        pages: [],
+        articles: [],
+        messages: [],
+      });
+      mkdirSync(join(dir, 'one'));
+      mkdirSync(join(dir, 'two'));
+      writeFileSync(join(dir, 'one', 'manifest.json'), JSON.stringify({ version: 1, generator: 'test', articles: [], editions: [entry('b/edition.yml', 'b')] }));
+      writeFileSync(join(dir, 'two', 'manifest.json'), JSON.stringify({ version: 1, generator: 'test', articles: [], editions: [entry('a/edition.yml', 'a')] }));
+      const merged = await mergeManifests([join(dir, 'one', 'manifest.json'), join(dir, 'two', 'manifest.json')], join(dir, 'manifest.json'));
+      expect(merged.editions?.map((edition) => [edition.source, edition.outputs.pdf?.path, edition.outputs.png?.more])).toEqual([
+        ['a/edition.yml', 'two/a/a.pdf', [{ path: 'two/a/a-2.png', bytes: 1, sha256: '0'.repeat(64) }]],
+        ['b/edition.yml', 'one/b/b.pdf', [{ path: 'one/b/b-2.png', bytes: 1, sha256: '0'.repeat(64) }]],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

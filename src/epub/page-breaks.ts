@@ -25,7 +25,7 @@ export const pageId = (page: number): string => `page-${page}`;
  * offset outside its text: a page-list that points at the wrong place is
  * worse than none.
  */
-export function markPageBreaks(article: Element, starts: PageStart[], first: { page: number; label: string } | undefined = { page: 1, label: '1' }): void {
+export function markPageBreaks(article: Element, starts: PageStart[], first: { page: number; label: string } | null = { page: 1, label: '1' }): void {
   if (first) article.children.unshift(pageBreak(first.page, first.label));
   let previous = first?.page ?? 1;
   for (const start of starts) {

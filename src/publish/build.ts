@@ -230,13 +230,17 @@ export async function build(options: BuildOptions): Promise<BuildReport> {
         })
       : '';
     const pool = pLimit(concurrency);
+    const keyOf = (entry: Loaded) =>
+      entry.article && options.write
+        ? articleKey(`${fingerprint}${editionHeads.get(entry.source) ?? ''}`, entry.article, {
+            remoteImages: options.remoteImages !== undefined,
+            outDir: options.formats.includes('html') ? options.outDir : undefined,
+          })
+        : Promise.resolve(undefined);
     let done = 0;
     const total = share.length;
     const runOne = async (entry: Loaded, index: number): Promise<ArticleReport> => {
-      const key =
-        entry.article && options.write
-          ? await articleKey(`${fingerprint}${editionHeads.get(entry.source) ?? ''}`, entry.article, { remoteImages: options.remoteImages !== undefined, outDir: options.formats.includes('html') ? options.outDir : undefined })
-          : undefined;
+      const key = await keyOf(entry);
       const before = previousBySource.get(displayPath(options.cwd, entry.source));
       if (useCache && entry.article && key && before?.slug === entry.article.slug && (await reusable(before, key, options.outDir, options.formats))) {
         options.onArticle?.({ index, total, done, source: entry.source, phase: 'start' });
@@ -283,6 +287,11 @@ export async function build(options: BuildOptions): Promise<BuildReport> {
             workDirs: context.workDirs,
             articleSlugs,
             display: (path) => displayPath(options.cwd, path),
+            articleKey: async (source) => {
+              const article = bySource.get(source);
+              return article ? keyOf(article) : undefined;
+            },
+            previous: useCache ? previous?.editions?.find((before) => before.source === displayPath(options.cwd, entry.path)) : undefined,
           },
         ),
       );

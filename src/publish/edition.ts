@@ -26,6 +26,7 @@ import { PRESSWORK_VERSION } from '../version.js';
 import { writeAtomic } from './atomic.js';
 import { DEFAULT_CONTENT_DIR } from './sources.js';
 import { fatal, toRecord, type MessageRecord, type OutputRecord } from './build.js';
+import type { ManifestEdition } from './manifest.js';
 import type { Format } from './formats.js';
 
 /** The edition's own formats: the page HTML stays per article. */
@@ -54,6 +55,10 @@ export interface EditionReport {
   slug: string;
   title?: string;
   ok: boolean;
+  /** Unchanged since the last build: its files were kept, not made again. */
+  cached?: boolean;
+  /** Hash of edition.yml and of its articles' keys (see cache.ts): what the edition was built from. */
+  cacheKey?: string;
   paper?: string;
   date?: string;
   issue?: number;
@@ -91,6 +96,10 @@ export interface EditionContext {
   /** Slugs of the build's articles: an edition may not write into one's folder. */
   articleSlugs: Map<string, string>;
   display: (path: string) => string;
+  /** The article's cache key, as this build computed it (undefined when not writing). */
+  articleKey: (source: string) => Promise<string | undefined>;
+  /** The last build's record of this edition, to keep when nothing changed; absent with --no-cache. */
+  previous?: ManifestEdition;
 }
 
 const PREVIEW_SCALE = 1.5;
@@ -214,6 +223,13 @@ export async function buildEdition(loaded: LoadedEdition, articles: EditionArtic
     ready.push(modules);
   }
   if (file.messages.some((message) => message.fatal)) return report({});
+
+  const key = await editionKey(edition, context);
+  const wanted = (['pdf', 'epub', 'png'] as const).filter((format) => context.formats.includes(format));
+  if (key && context.previous && (await unchanged(context.previous, key, wanted, context.outDir))) {
+    const { previous } = context;
+    return report({ cached: true, cacheKey: key, outputs: previous.outputs, pages: previous.pages as EditionPageReport[], articles: previous.articles as EditionReport['articles'], messages: previous.messages as MessageRecord[] });
+  }
 
   const workDir = await mkdtemp(join(tmpdir(), 'presswork-edition-'));
   context.workDirs.add(workDir);
@@ -358,7 +374,7 @@ export async function buildEdition(loaded: LoadedEdition, articles: EditionArtic
         }
       }
     }
-    return report({ outputs, pages: pageReports, articles: orderedArticles });
+    return report({ outputs, pages: pageReports, articles: orderedArticles, ...(key ? { cacheKey: key } : {}) });
   } catch (error) {
     if (error instanceof VFileMessage) {
       if (!file.messages.includes(error)) file.messages.push(error);
@@ -368,6 +384,32 @@ export async function buildEdition(loaded: LoadedEdition, articles: EditionArtic
     await rm(workDir, { recursive: true, force: true });
     context.workDirs.delete(workDir);
   }
+}
+
+/** edition.yml's text and its articles' keys in order: any change to either makes the edition again. */
+async function editionKey(edition: Edition, context: EditionContext): Promise<string | undefined> {
+  if (!context.write) return undefined;
+  const hash = createHash('sha256').update('edition\0').update(String(edition.file.value));
+  for (const entry of edition.pages.flatMap((page) => page.articles)) {
+    const key = await context.articleKey(entry.source);
+    if (key === undefined) return undefined;
+    hash.update(`\0${entry.source}\0${key}`);
+  }
+  return hash.digest('hex');
+}
+
+/** The last record has this key and every file it lists is still there at its size. */
+async function unchanged(previous: ManifestEdition, key: string, formats: EditionFormat[], outDir: string): Promise<boolean> {
+  if (!previous.ok || previous.cacheKey !== key) return false;
+  for (const format of formats) {
+    const output = previous.outputs[format];
+    if (!output) return false;
+    for (const file of [output, ...((output.more as Array<{ path: string; bytes: number }> | undefined) ?? [])]) {
+      const info = await stat(resolve(outDir, file.path)).catch(() => undefined);
+      if (!info || info.size !== file.bytes) return false;
+    }
+  }
+  return true;
 }
 
 /** The article's tree made again on a copy of its vfile: its own build reports its messages once. */

@@ -66,6 +66,8 @@ export const manifestEditionSchema = z.looseObject({
   slug: z.string().describe('the edition\'s output folder and file stem'),
   title: z.string().optional().describe('《报名》YYYY年M月D日 第N期'),
   ok: z.boolean().describe('false: the edition failed and none of its files was written'),
+  cached: z.boolean().optional().describe('true: edition.yml and its articles are unchanged since the last build, so it was not made again'),
+  cacheKey: z.string().optional().describe('hash of edition.yml and of its articles\' cache keys'),
   paper: z.string().optional(),
   date: z.string().optional(),
   issue: z.number().int().positive().optional(),
@@ -176,18 +178,27 @@ export async function mergeManifests(inputs: string[], outPath: string): Promise
     }
   }
   const articles = [...bySlug.values()].map(({ article }) => article).sort((a, b) => compare(a.source, b.source) || compare(a.slug, b.slug));
-  const merged = makeManifest(articles);
+  // Editions are built by one shard each (by the path of their edition.yml); the later input wins, as for articles.
+  const editions = new Map<string, ManifestEdition>();
+  for (const input of inputs) {
+    for (const edition of (await readManifest(input)).editions ?? []) editions.set(edition.source, rebase(edition, dirname(resolve(input)), dirname(resolve(outPath))));
+  }
+  const merged = makeManifest(articles, undefined, [...editions.values()].sort((a, b) => compare(a.source, b.source)));
   await writeManifest(outPath, merged);
   return merged;
 }
 
-function rebase(article: ManifestArticle, fromDir: string, toDir: string): ManifestArticle {
-  const outputs: ManifestArticle['outputs'] = {};
-  for (const [format, output] of Object.entries(article.outputs) as Array<[keyof ManifestArticle['outputs'], NonNullable<ManifestArticle['outputs'][keyof ManifestArticle['outputs']]>]>) {
-    const absolute = isAbsolute(output.path) ? output.path : resolve(fromDir, output.path);
-    outputs[format] = { ...output, path: relative(toDir, absolute).split(sep).join('/') };
+type Output = z.infer<typeof outputSchema>;
+
+function rebase<T extends { outputs: Partial<Record<string, Output>> }>(entry: T, fromDir: string, toDir: string): T {
+  const move = (path: string) => relative(toDir, isAbsolute(path) ? path : resolve(fromDir, path)).split(sep).join('/');
+  const outputs: Partial<Record<string, Output>> = {};
+  for (const [format, output] of Object.entries(entry.outputs)) {
+    if (!output) continue;
+    const more = Array.isArray(output.more) ? (output.more as Array<{ path: string }>).map((file) => ({ ...file, path: move(file.path) })) : undefined;
+    outputs[format] = { ...output, path: move(output.path), ...(more ? { more } : {}) };
   }
-  return { ...article, outputs };
+  return { ...entry, outputs };
 }
 
 function compare(a: string, b: string): number {
