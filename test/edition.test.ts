@@ -281,6 +281,41 @@ describe('a bad edition.yml', () => {
     expect(empty.reason).toContain('articles:');
   });
 
+  // One build for the refusals that reach the browser: the articles come from the sample's cache
+  // (each edition gives them the 报眉 the sample gave them), so only the editions are made.
+  let refused: ReturnType<typeof run> | undefined;
+  const refusals = () => {
+    if (refused) return refused;
+    const sample = (article: string, section: string, page = '') =>
+      `paper: 首都职工报\ndate: 2026-11-29\nissue: 1234\n%LAYOUT%pages:\n  - section: ${section}\n${page}    articles:\n      - ${article}\n`;
+    const write = (folder: string, yaml: string) => {
+      mkdirSync(join(project, 'content', folder), { recursive: true });
+      writeFileSync(join(project, 'content', folder, 'edition.yml'), yaml);
+    };
+    write('dup1/x', sample('../../sample/lead.md', '要闻').replace('%LAYOUT%', ''));
+    write('dup2/x', sample('../../sample/lead.md', '要闻').replace('%LAYOUT%', ''));
+    // A page far too small for the article: 1,500 characters on 120 × 160 mm.
+    write('overfull', sample('../sample/tools.md', '工会', '    page: A02\n').replace('%LAYOUT%', 'layout:\n  width: 120\n  height: 160\n'));
+    refused = run(['build', 'content/dup1', 'content/dup2', 'content/overfull', '--format', 'pdf,epub,png']);
+    return refused;
+  };
+
+  it('refuses two editions that would write one folder, naming both', () => {
+    const result = refusals();
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('0 built, 2 cached, 0 failed');
+    expect(result.stderr).toContain('the edition slug "x" is used by content/dup1/x/edition.yml and content/dup2/x/edition.yml');
+    expect(result.stderr).toContain('3 edition(s) failed');
+    expect(existsSync(join(out, 'x'))).toBe(false);
+  });
+
+  it('refuses an article that does not fit its module even at the smallest type, naming its line and what to do', () => {
+    const result = refusals();
+    expect(result.stderr).toMatch(/11:1\s+error\s+`\.\.\/sample\/tools\.md` does not fit its module on page 1 \(\d+ × \d+ mm\) even at 8\.5 pt; give it more room/);
+    expect(result.stderr).toContain('put fewer articles on page 1, or move it to a page of its own');
+    expect(existsSync(join(out, 'overfull'))).toBe(false);
+  });
+
   it('fails the build with exit 1, the line and the fix, and writes no edition output', () => {
     mkdirSync(join(project, 'content', 'broken'));
     writeFileSync(join(project, 'content', 'broken', 'edition.yml'), `${head}pages:\n  - section: 要闻\n    articles: [../sample/lead.md, ../sample/missing.md]\n`);
@@ -290,19 +325,6 @@ describe('a bad edition.yml', () => {
     expect(result.stderr).toMatch(/6:1\s+error\s+article file `\.\.\/sample\/missing\.md` \(page 1\) does not exist/);
     expect(result.stderr).toContain('1 edition(s) failed: content/broken/edition.yml');
     expect(existsSync(join(out, 'broken'))).toBe(false);
-  });
-
-  it('refuses an article that does not fit its module even at the smallest type, naming its line and what to do', () => {
-    mkdirSync(join(project, 'content', 'overfull'));
-    writeFileSync(
-      join(project, 'content', 'overfull', 'edition.yml'),
-      `${head}layout:\n  preset: a4\npages:\n  - section: 要闻\n    articles:\n      - ../sample/tools.md\n      - ../sample/lead.md\n      - ../sample/reform.md\n`,
-    );
-    const result = run(['build', 'content/overfull']);
-    expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/1[01]:1\s+error\s+`\.\.\/sample\/(lead|tools)\.md` does not fit its module on page 1 \(\d+ × \d+ mm\) even at 8\.5 pt; give it more room/);
-    expect(result.stderr).toContain('put fewer articles on page 1, or move it to a page of its own');
-    expect(existsSync(join(out, 'overfull'))).toBe(false);
   });
 });
 

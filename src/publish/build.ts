@@ -261,6 +261,14 @@ export async function build(options: BuildOptions): Promise<BuildReport> {
     // Editions after their articles: an article that failed fails its edition, named at its line.
     const bySource = new Map(loaded.map((entry) => [entry.source, entry]));
     const articleSlugs = new Map(loaded.flatMap((entry) => (entry.article ? [[entry.article.slug, displayPath(options.cwd, entry.source)] as const] : [])));
+    // Two editions with one slug would write one folder: both fail, each naming the other.
+    const editionsBySlug = new Map<string, typeof editions>();
+    for (const entry of editions) if (entry.edition) editionsBySlug.set(entry.edition.slug, [...(editionsBySlug.get(entry.edition.slug) ?? []), entry]);
+    for (const [slug, same] of editionsBySlug) {
+      if (same.length < 2) continue;
+      const names = same.map((entry) => displayPath(options.cwd, entry.path));
+      for (const entry of same) fatal(entry.file, `the edition slug "${slug}" is used by ${names.join(' and ')}; both would write ${slug}/ — give one of them its own \`slug:\``, 'duplicate-slug');
+    }
     for (const entry of editions) {
       if (context.stopping || (shard && !inShard(displayPath(options.cwd, entry.path), shard))) continue;
       result.editions.push(
