@@ -86,7 +86,8 @@ describe('an edition build', () => {
     const third = run(['build', 'content/sample', '--format', 'pdf,epub,png']);
     if (third.status !== 0) throw new Error(`third edition build exited ${third.status}: ${third.stderr}`);
     unchanged = third.stderr;
-  });
+    // Three builds with real Chromium and subsetting: minutes on a loaded 2-core machine.
+  }, 900_000);
 
   it('writes each article\'s own files and the edition in the manifest, by page and slug', () => {
     expect(manifest.articles.map((article) => article.slug).sort()).toEqual(['lead', 'reform', 'tools']);
@@ -188,7 +189,7 @@ describe('the edition EPUB', () => {
     const result = await epubcheck(edition('sample.epub'));
     expect(result.problems).toEqual([]);
     expect(result.nError + result.nFatal + result.nWarning).toBe(0);
-  });
+  }, 300_000);
 
   it('has one chapter per article, in edition order, after the cover', async () => {
     const opf = await text('content.opf');
@@ -307,7 +308,7 @@ describe('a bad edition.yml', () => {
     expect(result.stderr).toContain('the edition slug "x" is used by content/dup1/x/edition.yml and content/dup2/x/edition.yml');
     expect(result.stderr).toContain('3 edition(s) failed');
     expect(existsSync(join(out, 'x'))).toBe(false);
-  });
+  }, 600_000);
 
   it('refuses an article that does not fit its module even at the smallest type, naming its line and what to do', () => {
     const result = refusals();
@@ -325,7 +326,7 @@ describe('a bad edition.yml', () => {
     expect(result.stderr).toMatch(/6:1\s+error\s+article file `\.\.\/sample\/missing\.md` \(page 1\) does not exist/);
     expect(result.stderr).toContain('1 edition(s) failed: content/broken/edition.yml');
     expect(existsSync(join(out, 'broken'))).toBe(false);
-  });
+  }, 300_000);
 });
 
 describe('merged manifests', () => {

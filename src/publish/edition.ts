@@ -25,7 +25,7 @@ import { transformArticle, type ArticleProcessor, type SectionHead } from '../tr
 import { PRESSWORK_VERSION } from '../version.js';
 import { writeAtomic } from './atomic.js';
 import { DEFAULT_CONTENT_DIR } from './sources.js';
-import { fatal, toRecord, type MessageRecord, type OutputRecord } from './build.js';
+import { fatal, toRecord, type ArticleReport, type MessageRecord, type OutputRecord } from './build.js';
 import type { ManifestEdition } from './manifest.js';
 import type { Format } from './formats.js';
 
@@ -50,15 +50,8 @@ export type EditionPageReport = {
   articles: EditionModuleReport[];
 };
 
-export interface EditionReport {
-  source: string;
-  slug: string;
-  title?: string;
-  ok: boolean;
-  /** Unchanged since the last build: its files were kept, not made again. */
-  cached?: boolean;
-  /** Hash of edition.yml and of its articles' keys (see cache.ts): what the edition was built from. */
-  cacheKey?: string;
+/** As an article's report: source (edition.yml), slug, title, ok, cached, cacheKey (of edition.yml and its articles' keys). */
+export interface EditionReport extends Pick<ArticleReport, 'source' | 'slug' | 'title' | 'ok' | 'cached' | 'cacheKey'> {
   paper?: string;
   date?: string;
   issue?: number;
