@@ -176,8 +176,9 @@ log(`presswork bench in ${work} (reps ${REPS}, batch ${BATCH}); load average ${l
 
 try {
   // presswork's own HTML for the seed, at the size its copyfit chose: the page everyone prints.
-  presswork(['build', seed, '--out', join(work, 'html'), '--format', 'html', '--no-cache'], project);
   const html = join(work, 'html', seedSlug, `${seedSlug}.html`);
+  // BENCH_SECTIONS=- only prints the table of an existing BENCH_OUT (runs merged by hand, say).
+  if (['a', 'b', 'e'].some(want)) presswork(['build', seed, '--out', join(work, 'html'), '--format', 'html', '--no-cache'], project);
 
   // ---------------------------------------------------------------- (a) floor
   if (want('a')) {
@@ -210,15 +211,33 @@ try {
   if (want('b')) {
     sectionLoad('b', 'before');
     log('(b) presswork build of the seed, cold …');
+    // Each repetition runs the floor, then presswork (all formats, then PDF only), one after the other: on a machine
+    // whose load changes by the minute, a ratio within one repetition compares like with like.
     const coldRuns = [];
-    for (let rep = 0; rep < REPS; rep++) coldRuns.push(presswork(['build', seed, '--out', join(work, `cold-${rep}`), '--no-cache'], project).ms);
     const pdfOnlyRuns = [];
-    for (let rep = 0; rep < REPS; rep++) pdfOnlyRuns.push(presswork(['build', seed, '--out', join(work, `cold-pdf-${rep}`), '--format', 'pdf', '--no-cache'], project).ms);
+    const floorRuns = [];
+    for (let rep = 0; rep < REPS; rep++) {
+      floorRuns.push(timed(process.execPath, [join(root, 'bench', 'floor.mjs'), html, join(work, 'floor.pdf')]).ms);
+      coldRuns.push(presswork(['build', seed, '--out', join(work, `cold-${rep}`), '--no-cache'], project).ms);
+      pdfOnlyRuns.push(presswork(['build', seed, '--out', join(work, `cold-pdf-${rep}`), '--format', 'pdf', '--no-cache'], project).ms);
+    }
     const versionRuns = [];
     for (let rep = 0; rep < REPS; rep++) versionRuns.push(presswork(['--version'], project).ms);
-    results.cold = { allFormatsMs: median(coldRuns), pdfOnlyMs: median(pdfOnlyRuns), nodeStartMs: median(versionRuns), runs: coldRuns, pdfOnlyRuns };
+    results.cold = {
+      allFormatsMs: median(coldRuns),
+      pdfOnlyMs: median(pdfOnlyRuns),
+      nodeStartMs: median(versionRuns),
+      floorMs: median(floorRuns),
+      vsFloorPaired: round(median(coldRuns.map((ms, rep) => ms / floorRuns[rep])), 2),
+      pdfOnlyVsFloorPaired: round(median(pdfOnlyRuns.map((ms, rep) => ms / floorRuns[rep])), 2),
+      runs: coldRuns,
+      pdfOnlyRuns,
+      floorRuns,
+    };
     save();
-    log(`    cold all formats ${round(results.cold.allFormatsMs)} ms; pdf only ${round(results.cold.pdfOnlyMs)} ms; --version ${round(results.cold.nodeStartMs)} ms`);
+    log(
+      `    cold all formats ${round(results.cold.allFormatsMs)} ms (× floor ${results.cold.vsFloorPaired}, paired); pdf only ${round(results.cold.pdfOnlyMs)} ms (× ${results.cold.pdfOnlyVsFloorPaired}); floor beside them ${round(results.cold.floorMs)} ms; --version ${round(results.cold.nodeStartMs)} ms`,
+    );
 
     log('    phases …');
     const phaseRuns = [];
@@ -322,7 +341,8 @@ try {
     const peerDir = join(work, 'peer');
     const pageHtml = readFileSync(html, 'utf8');
     const linked = new Set(['templates']);
-    for (const [, path] of pageHtml.matchAll(/href="(?:\.\.\/)+node_modules\/([^"]+)\.css"/g)) linked.add(join('node_modules', dirname(decodeURIComponent(path))));
+    // The links climb from the HTML's folder to the project's, whatever lies between (the bench's HTML is in /tmp).
+    for (const [, path] of pageHtml.matchAll(/href="[^"]*?node_modules\/([^"]+)\.css"/g)) linked.add(join('node_modules', dirname(decodeURIComponent(path))));
     for (const folder of linked) {
       mkdirSync(dirname(join(peerDir, folder)), { recursive: true });
       const copy = spawnSync('cp', ['-al', join(root, folder), join(peerDir, folder)], { encoding: 'utf8' });
@@ -330,13 +350,15 @@ try {
     }
     const peerHtml = join(peerDir, 'page.html');
     // Vivliostyle's server does not decode %40 in a path: the links say @fontsource as the folders do.
-    writeFileSync(peerHtml, pageHtml.replace(/(href|src)="(?:\.\.\/)+(node_modules|templates)\/([^"]*)"/g, (_, attribute, folder, rest) => `${attribute}="${folder}/${decodeURIComponent(rest)}"`));
+    writeFileSync(peerHtml, pageHtml.replace(/(href|src)="(?:\.\.\/[^"]*?\/)?(node_modules|templates)\/([^"]*)"/g, (_, attribute, folder, rest) => `${attribute}="${folder}/${decodeURIComponent(rest)}"`));
     const chromium = process.env.PUPPETEER_EXECUTABLE_PATH ?? '/usr/bin/chromium';
     // Peers are not dependencies: on PATH, or installed with npm under BENCH_PEERS (default /opt/peers).
     const peersDir = process.env.BENCH_PEERS ?? '/opt/peers';
     const which = (name) =>
       [join(peersDir, 'node_modules', '.bin', name)].find((path) => existsSync(path)) ?? spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim();
     const noSandbox = process.getuid?.() === 0;
+    // The floor's PDF is what the peers' text is checked against (made here when section a did not run).
+    if (!existsSync(join(work, 'floor.pdf'))) timed(process.execPath, [join(root, 'bench', 'floor.mjs'), html, join(work, 'floor.pdf')]);
     for (const [name, args] of [
       // pagedjs-cli launches Puppeteer's Chromium: PUPPETEER_EXECUTABLE_PATH points it at ours; as root it needs --no-sandbox.
       ['pagedjs-cli', (out) => [peerHtml, '-o', out, ...(noSandbox ? ['--browserArgs=--no-sandbox'] : [])]],
@@ -348,15 +370,18 @@ try {
         continue;
       }
       const runs = [];
+      const floorRuns = [];
       const out = join(work, `${name}.pdf`);
+      // Each peer run beside a floor run, as the cold builds are: the ratio holds on a machine whose load moves.
       for (let rep = 0; rep < REPS; rep++) {
+        floorRuns.push(timed(process.execPath, [join(root, 'bench', 'floor.mjs'), html, join(work, 'floor.pdf')]).ms);
         runs.push(timed(path, args(out), { cwd: peerDir, env: { ...process.env, PUPPETEER_EXECUTABLE_PATH: chromium } }).ms);
       }
       // Proof that the peer printed the page, not an empty or font-less one: its pages and text against the floor's PDF.
       const pdfText = (file) => spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' }).stdout.replace(/\s+/g, '').length;
       const pages = Number(/Pages:\s+(\d+)/.exec(spawnSync('pdfinfo', [out], { encoding: 'utf8' }).stdout)?.[1]);
       const fonts = spawnSync('pdffonts', [out], { encoding: 'utf8' }).stdout.split('\n').slice(2).filter(Boolean).map((line) => line.split(/\s+/)[0]);
-      results.peers[name] = { installed: true, path, ms: median(runs), runs, pages, characters: pdfText(out), floorCharacters: pdfText(join(work, 'floor.pdf')), fonts: [...new Set(fonts)] };
+      results.peers[name] = { installed: true, path, ms: median(runs), runs, floorRuns, vsFloorPaired: round(median(runs.map((ms, rep) => ms / floorRuns[rep])), 2), pages, characters: pdfText(out), floorCharacters: pdfText(join(work, 'floor.pdf')), fonts: [...new Set(fonts)] };
       save();
     }
     sectionLoad('e', 'after');
@@ -375,7 +400,7 @@ const ratio = (a, b) => round(a / b, 2);
 const { floor, cold, marginal, batch, phases, peers } = results;
 const j = `j${availableParallelism()}`;
 const ratios = {};
-if (cold && floor) Object.assign(ratios, { coldVsFloor: ratio(cold.allFormatsMs, floor.wallMs), coldPdfOnlyVsFloor: ratio(cold.pdfOnlyMs, floor.wallMs) });
+if (cold) Object.assign(ratios, { coldVsFloor: cold.vsFloorPaired, coldPdfOnlyVsFloor: cold.pdfOnlyVsFloorPaired });
 if (marginal && floor) {
   Object.assign(ratios, {
     marginalVsFloorPdf: ratio(marginal[j].perArticleMs, floor.marginalPdfMs),
@@ -401,7 +426,8 @@ if (floor) {
 }
 if (cold) {
   rows.push(
-    ['(b) presswork build seed, cold, pdf+epub+png+html', s(cold.allFormatsMs), `× floor ${ratios.coldVsFloor} (target ≤ 1.5)`],
+    ['(b) floor, run beside each cold build', s(cold.floorMs), ''],
+    ['(b) presswork build seed, cold, pdf+epub+png+html', s(cold.allFormatsMs), `× floor ${ratios.coldVsFloor} (median of paired runs; target ≤ 1.5)`],
     ['(b) presswork build seed, cold, pdf only', s(cold.pdfOnlyMs), `× floor ${ratios.coldPdfOnlyVsFloor}`],
     ['    node start + CLI (presswork --version)', s(cold.nodeStartMs), ''],
   );
@@ -427,7 +453,7 @@ for (const [name, peer] of Object.entries(peers ?? {})) {
     continue;
   }
   if (cold) ratios[`${name}VsPresswork`] = ratio(peer.ms, cold.allFormatsMs);
-  if (floor) ratios[`${name}VsFloor`] = ratio(peer.ms, floor.wallMs);
+  ratios[`${name}VsFloor`] = peer.vsFloorPaired;
   const printed = `${peer.pages} page(s), ${peer.characters}/${peer.floorCharacters} characters of the floor's PDF, fonts ${peer.fonts.slice(0, 3).join(' ')}${peer.fonts.length > 3 ? ' …' : ''}`;
   rows.push([`(e) ${name}, same HTML`, s(peer.ms), `× presswork cold ${ratios[`${name}VsPresswork`] ?? '–'}, × floor ${ratios[`${name}VsFloor`] ?? '–'}; ${printed}`]);
 }
