@@ -19,6 +19,7 @@ import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { treePss } from './process-tree.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'bin', 'presswork.js');
@@ -70,38 +71,6 @@ const presswork = (args, cwd) => {
 };
 
 // ---------------------------------------------------------------- PSS of a process tree
-
-/** Sum of Pss (bytes) over `pid` and all its descendants, from /proc/<pid>/smaps_rollup. */
-function treePss(pid) {
-  const children = new Map();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (!children.has(ppid)) children.set(ppid, []);
-      children.get(ppid).push(Number(entry));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  let total = 0;
-  let processes = 0;
-  const stack = [pid];
-  while (stack.length > 0) {
-    const current = stack.pop();
-    try {
-      const rollup = readFileSync(`/proc/${current}/smaps_rollup`, 'utf8');
-      const match = /^Pss:\s+(\d+) kB/m.exec(rollup);
-      if (match) total += Number(match[1]) * 1024;
-      processes++;
-    } catch {
-      // Gone, or not ours to read.
-    }
-    stack.push(...(children.get(current) ?? []));
-  }
-  return { bytes: total, processes };
-}
 
 /** Runs presswork, sampling the tree's PSS every 200 ms, tagged with how many articles were done. */
 function sampledBuild(args, cwd) {
