@@ -53,6 +53,8 @@ export class BrowserSession {
   #current: Promise<Browser> | undefined;
   #closed = false;
   #launches = 0;
+  /** The end of the last inFront turn. */
+  #front: Promise<void> = Promise.resolve();
   /** Every Chromium this session started (main process id, profile folder), for callers that check nothing outlives it. */
   readonly launched: Array<{ pid: number; profile?: string }> = [];
 
@@ -65,6 +67,16 @@ export class BrowserSession {
   /** How many browsers this session has launched (restarts = launches − 1). */
   get launches(): number {
     return this.#launches;
+  }
+
+  /**
+   * Starts the launch now rather than at the first page: the CLI starts Chromium while it loads the
+   * rest of the pipeline (about 1 s of each, side by side on two cores). A failed launch is reported
+   * when a page asks for the browser.
+   */
+  warm(): void {
+    if (this.#closed || this.#current) return;
+    this.browser().catch(() => undefined);
   }
 
   /** The live browser, launched or relaunched as needed. Concurrent callers share one launch. */
@@ -116,9 +128,9 @@ export class BrowserSession {
   }
 
   async #runOnPage<T>(browser: Browser, fn: (page: Page, run: PageRun) => Promise<T>, run: PageRun, timeoutMs: number | undefined): Promise<T> {
-    // Its own window, not a background tab: Chromium does not paint a hidden tab, so a pool's screenshot there
-    // stalls, and every page.close() waits on it (Puppeteer's screenshot mutex) — measured: 90 s stalls at -j 2.
-    const page = await browser.newPage({ type: 'window' });
+    // A background tab, not a window: a window paints what it shows after every layout and print (the seed's
+    // PDF took twice the CPU in one). A hidden tab is not painted, so screenshots wait for inFront.
+    const page = await browser.newPage({ background: true });
     let timer: NodeJS.Timeout | undefined;
     try {
       const work = fn(page, run);
@@ -133,6 +145,23 @@ export class BrowserSession {
       clearTimeout(timer);
       if (browser.connected) await page.close().catch(() => undefined);
     }
+  }
+
+  /**
+   * Runs `fn` (screenshots) with `page` the shown tab of its window. Chromium paints only the shown tab, and
+   * a screenshot of a hidden one waits for a frame that never comes; one page at a time is shown, so
+   * a pool's pages take turns here (Puppeteer takes one screenshot at a time anyway).
+   */
+  async inFront<T>(page: Page, fn: () => Promise<T>): Promise<T> {
+    const turn = this.#front.then(async () => {
+      await page.bringToFront();
+      return fn();
+    });
+    this.#front = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    return turn;
   }
 
   /**

@@ -72,7 +72,7 @@ export async function printFurniture(session: BrowserSession, html: string, geom
         };
       });
       const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
-      const png = await page.screenshot({ type: 'png', clip: measured.page, captureBeyondViewport: true });
+      const png = await session.inFront(page, () => page.screenshot({ type: 'png', clip: measured.page, captureBeyondViewport: true }));
       const mm = (rect: Box): Box => ({ x: rect.x / MM_TO_PX, y: rect.y / MM_TO_PX, width: rect.width / MM_TO_PX, height: rect.height / MM_TO_PX });
       return { pdf, png, frames: measured.frames.map(mm), typeArea: mm(measured.typeArea), blocked };
     },

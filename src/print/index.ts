@@ -43,6 +43,11 @@ export interface PrintOptions {
   onRetry?: (error: Error) => void;
   /** Called as each step of the print ends, with its wall time in ms (`npm run bench` reads where the time goes). */
   onStep?: (step: PrintStep, ms: number) => void;
+  /**
+   * Called once the copyfit has chosen the settings and the pages are known, before the PDF and the
+   * previews: work that needs only the pages (the EPUB) can start while the browser prints.
+   */
+  onFitted?: (fit: FitResult) => void;
   /** Where the print has got to, as it goes: a long article takes minutes, and this says it is moving. */
   onProgress?: (progress: PrintProgress) => void;
 }
@@ -87,10 +92,10 @@ const LAYOUT_VIEWPORT_HEIGHT = 200;
 export async function printPage(session: BrowserSession, doc: PageDocument, options: PrintOptions): Promise<PrintResult> {
   const htmlPath = join(options.workDir, 'page.html');
   await writeFile(htmlPath, doc.html);
-  return session.withPage((page) => printOn(page, htmlPath, doc, options), { timeoutMs: options.timeoutMs, onRetry: options.onRetry });
+  return session.withPage((page) => printOn(session, page, htmlPath, doc, options), { timeoutMs: options.timeoutMs, onRetry: options.onRetry });
 }
 
-async function printOn(page: Page, htmlPath: string, doc: PageDocument, options: PrintOptions): Promise<PrintResult> {
+async function printOn(session: BrowserSession, page: Page, htmlPath: string, doc: PageDocument, options: PrintOptions): Promise<PrintResult> {
   let mark = performance.now();
   const ended = (step: PrintStep): void => {
     const now = performance.now();
@@ -128,6 +133,7 @@ async function printOn(page: Page, htmlPath: string, doc: PageDocument, options:
   // Fonts for any glyph first used at the chosen size must be in before printing.
   await page.evaluate(() => document.fonts.ready.then(() => undefined));
   ended('copyfit');
+  options.onFitted?.(fit);
   onProgress({ stage: 'preflight', pages: fit.pages.length });
   const lines = await page.evaluate(() => window.presswork.lines());
   const text = await page.evaluate(() => document.body.innerText);
@@ -143,7 +149,7 @@ async function printOn(page: Page, htmlPath: string, doc: PageDocument, options:
   const raw = await page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: true });
   const { pdf } = await finishPdf(raw, options.metadata);
   ended('pdf');
-  const pngs = await previewPngs(page, preview, onProgress);
+  const pngs = await session.inFront(page, () => previewPngs(page, preview, onProgress));
   ended('png');
   return { pdf, png: pngs[0] ?? new Uint8Array(), pngs, ...measured };
 }
