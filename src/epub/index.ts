@@ -40,8 +40,11 @@ import { epubMetadata, type EpubMetadata } from './metadata.js';
 import { epubTemplate, type EpubTemplate } from './stylesheet.js';
 
 export interface EpubPrint {
-  /** The page-1 render (PNG); empty when the page was not rendered. */
-  png: Uint8Array;
+  /**
+   * The page-1 render (PNG); empty when the page was not rendered (no cover). A promise lets the book be
+   * made while the print renders it: only the cover image waits for it.
+   */
+  png: Uint8Array | Promise<Uint8Array>;
   /** Where each page after the first begins. */
   pageStarts: PageStart[];
 }
@@ -97,7 +100,8 @@ export async function buildEpub(input: EpubInput): Promise<EpubResult> {
   for (const head of input.sectionHeads) {
     if (!chapter.ids.has(head.id)) throw new Error(`section head "${head.text}" has id ${head.id}, which is not in the article tree`);
   }
-  const cover = input.print !== undefined && input.print.png.byteLength > 0 ? { png: input.print.png, xhtml: coverXhtml(meta) } : undefined;
+  const png = input.print?.png;
+  const cover = png instanceof Promise || (png !== undefined && png.byteLength > 0) ? { png, xhtml: coverXhtml(meta) } : undefined;
   const { chapters, pageList } = articleContents(cover !== undefined, pageStarts.length + 1);
   const result = await assembleBook({
     meta,
@@ -125,7 +129,7 @@ export interface Book {
   chapters: Array<{ id: string; href: string; xhtml: string }>;
   toc: NavEntry[];
   pageList: BookContents['pageList'];
-  cover?: { png: Uint8Array; xhtml: string };
+  cover?: { png: Uint8Array | Promise<Uint8Array>; xhtml: string };
   /** The photos and images the chapters show, packed (one entry per file is kept). */
   images?: PackedImage[];
   fonts: LoadedFont[];
@@ -162,7 +166,7 @@ export async function assembleBook(book: Book): Promise<EpubResult> {
       { name: `OEBPS/${NAV_FILE}`, data: navXhtml(meta, book.toc, contents) },
       { name: `OEBPS/${NCX_FILE}`, data: tocNcx(meta, book.toc, contents) },
       { name: `OEBPS/${STYLESHEET_FILE}`, data: stylesheet },
-      ...(book.cover ? [{ name: `OEBPS/${COVER_FILE}`, data: book.cover.xhtml }, { name: `OEBPS/${COVER_IMAGE}`, data: await coverImage(book.cover.png), stored: true }] : []),
+      ...(book.cover ? [{ name: `OEBPS/${COVER_FILE}`, data: book.cover.xhtml }, { name: `OEBPS/${COVER_IMAGE}`, data: await coverImage(await book.cover.png), stored: true }] : []),
       ...book.chapters.map((chapter) => ({ name: `OEBPS/${chapter.href}`, data: chapter.xhtml })),
       // JPEG, PNG and GIF are compressed already: stored, not deflated again.
       ...images.map((image) => ({ name: `OEBPS/${image.href}`, data: image.bytes, stored: true })),

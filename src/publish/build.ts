@@ -11,11 +11,11 @@ import { VFile } from 'vfile';
 import { VFileMessage } from 'vfile-message';
 import { loadArticle, loadConfig, slugFromPath, type Article } from '../content/load.js';
 import { deckSummary, type ProjectConfig } from '../content/schema.js';
-import { buildEpub } from '../epub/index.js';
+import { buildEpub, type EpubResult } from '../epub/index.js';
 import { loadTemplate, relativeUrl, renderPage, withLaidOutBody, type Template } from '../layout/index.js';
 import { COPYFIT_MAX_CHARS, limitCopyfit } from '../layout/large-article.js';
 import { localImages, preparePhotos, withPreparedPhotos } from '../layout/photos.js';
-import { BrowserCrashError, BrowserSession, PageTimeoutError, preflight, printPage, type Preflight, type PrintProgress, type RemoteImages } from '../print/index.js';
+import { BrowserCrashError, BrowserSession, PageTimeoutError, preflight, printPage, type PageStart, type Preflight, type PrintProgress, type RemoteImages } from '../print/index.js';
 import { createArticleProcessor, transformArticle, type ArticleProcessor } from '../transform/index.js';
 import { PRESSWORK_VERSION } from '../version.js';
 import { writeAtomic } from './atomic.js';
@@ -428,6 +428,12 @@ async function buildOne(entry: Loaded, context: BuildContext, onProgress: (progr
 
   const workDir = await mkdtemp(join(tmpdir(), 'presswork-'));
   context.workDirs.add(workDir);
+  // Page 1's preview, for an EPUB made while the page prints; a print that fails lets that EPUB go.
+  let settleCover: { resolve: (png: Uint8Array) => void; reject: (reason: Error) => void } | undefined;
+  const cover = new Promise<Uint8Array>((resolve, reject) => {
+    settleCover = { resolve, reject };
+  });
+  cover.catch(() => undefined);
   try {
     const tree = await transformArticle(context.processor, file);
     // Photos checked first: a missing one becomes an empty frame, a huge one a scaled copy in the work folder.
@@ -438,6 +444,28 @@ async function buildOne(entry: Loaded, context: BuildContext, onProgress: (progr
     // The copyfit happens in the browser: the page HTML needs it as much as the PDF does;
     // the EPUB takes its cover and page breaks from the print, so it is the same whatever else is built.
     const needsBrowser = !options.write || wants('pdf') || wants('png') || wants('html') || wants('epub');
+    // The EPUB is made while the browser prints the PDF and the previews: it needs only where the pages
+    // break, and its cover waits for page 1's preview. Its warnings wait in their own file until the
+    // print is through, so the article's messages keep the pipeline's order.
+    const epubFile = new VFile({ path: source });
+    const makeEpub = async (pageStarts: PageStart[], png: Uint8Array | Promise<Uint8Array>) => {
+      // The EPUB carries the photo files themselves (the originals, not the print copies) and the body's local images.
+      const epubTree = withPreparedPhotos(tree, photos, 'original');
+      return buildEpub({
+        tree: epubTree,
+        images: await localImages(epubTree, photos, dirname(source)),
+        frontMatter: article.frontMatter,
+        slug: article.slug,
+        sectionHeads: file.data.sectionHeads ?? [],
+        runningHead: article.runningHead,
+        creator: `presswork ${PRESSWORK_VERSION}`,
+        sourceDateEpoch: context.sourceDateEpoch,
+        fonts: context.template.fonts,
+        print: { png, pageStarts },
+        file: epubFile,
+      });
+    };
+    let early: { pageStarts: PageStart[]; epub: Promise<EpubResult> } | undefined;
     const printed = needsBrowser
       ? await printPage(context.session, doc, {
           workDir,
@@ -448,6 +476,13 @@ async function buildOne(entry: Loaded, context: BuildContext, onProgress: (progr
           timeoutMs: options.articleTimeoutMs ?? defaultArticleTimeoutMs(chars),
           remoteImages: options.remoteImages,
           onProgress,
+          // A retried print (after a crash) fits the same way; the first fit's EPUB is kept only if its pages match the print's.
+          onFitted: wants('epub')
+            ? (fit) => {
+                early ??= { pageStarts: fit.pageStarts, epub: makeEpub(fit.pageStarts, cover) };
+                early.epub.catch(() => undefined);
+              }
+            : undefined,
           onRetry: (error) =>
             file.info(`the browser crashed while printing this article (${error.message}); it was restarted and the article printed again`, {
               ruleId: 'browser-restart',
@@ -497,23 +532,12 @@ async function buildOne(entry: Loaded, context: BuildContext, onProgress: (progr
         }
         payloads.push(['html', new TextEncoder().encode(laidOut !== undefined ? withLaidOutBody(html, laidOut, assetUrl) : html)]);
       }
-      if (wants('epub')) {
+      if (wants('epub') && printed) {
         onProgress({ stage: 'epub' });
-        // The EPUB carries the photo files themselves (the originals, not the print copies) and the body's local images.
-        const epubTree = withPreparedPhotos(tree, photos, 'original');
-        const epub = await buildEpub({
-          tree: epubTree,
-          images: await localImages(epubTree, photos, dirname(source)),
-          frontMatter: article.frontMatter,
-          slug: article.slug,
-          sectionHeads: file.data.sectionHeads ?? [],
-          runningHead: article.runningHead,
-          creator: `presswork ${PRESSWORK_VERSION}`,
-          sourceDateEpoch: context.sourceDateEpoch,
-          fonts: context.template.fonts,
-          print: printed && { png: printed.png, pageStarts: printed.fit.pageStarts },
-          file,
-        });
+        settleCover?.resolve(printed.png);
+        const sameBreaks = early !== undefined && JSON.stringify(early.pageStarts) === JSON.stringify(printed.fit.pageStarts);
+        const epub = sameBreaks && early ? await early.epub : await makeEpub(printed.fit.pageStarts, printed.png);
+        file.messages.push(...epubFile.messages);
         payloads.push(['epub', epub.bytes, { pages: epub.pages, fonts: epub.fonts, images: epub.images }]);
       }
       // Only after every format is made does anything reach the output folder.
@@ -561,6 +585,7 @@ async function buildOne(entry: Loaded, context: BuildContext, onProgress: (progr
     }
     return report({});
   } finally {
+    settleCover?.reject(new Error('the article was not printed'));
     await rm(workDir, { recursive: true, force: true });
     context.workDirs.delete(workDir);
   }
