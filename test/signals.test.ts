@@ -2,7 +2,7 @@
 // folder. Each build runs as the command a user types, with its own TMPDIR,
 // so every temporary file and every Chromium process it makes can be found.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -96,6 +96,9 @@ describe('two builds into the same output folder', () => {
 
   it('lets the second build wait for the first, and both finish whole', async () => {
     const { dir, out } = project(2);
+    // The first article runs to several pages: it must still hold the lock when the second build
+    // (which starts only once the lock is there) has loaded and comes to take it.
+    writeFileSync(join(dir, 'article-1.md'), shortArticle('第1篇', 400));
     const run = (file: string) =>
       new Promise<{ status: number | null; stderr: string }>((resolve) => {
         const child = spawn(process.execPath, [cli, 'build', join(dir, file), '--out', out, '--format', 'pdf'], { cwd: dir });
