@@ -79,10 +79,7 @@ export async function fitBody(page: Page, bounds: FitBounds, onTrial: (trial: nu
     const smallest = await layoutAt(bodySize.min, leading.min);
     const pages = smallest.pages.length;
     if (smallest.overflows) return show(smallest);
-    if (best.pages.length > pages || best.overflows) {
-      const size = await largest(bodySize.min, bodySize.max, SIZE_STEP, async (value) => fits(await layoutAt(value, leading.min), pages));
-      best = await layoutAt(size, leading.min);
-    }
+    if (best.pages.length > pages || best.overflows) best = await largestFitting(smallest, best, bodySize.max, pages, (value) => layoutAt(value, leading.min));
   }
   if (good(best)) return show(best);
 
@@ -123,8 +120,7 @@ export async function fitBody(page: Page, bounds: FitBounds, onTrial: (trial: nu
   if (flush) return show(flush);
   if (pages > 1 && pages < bounds.maxPages && iterations < MAX_TRIALS) {
     // A keep-together rule can leave the fewest pages unfillable: one more page, at larger type.
-    const size = await largest(best.bodySize, bodySize.max, SIZE_STEP, async (value) => fits(await layoutAt(value, leading.min), pages + 1));
-    const start = await layoutAt(size, leading.min);
+    const start = await largestFitting(best, undefined, bodySize.max, pages + 1, (value) => layoutAt(value, leading.min));
     if (fits(start, pages + 1) && start.pages.length === pages + 1) {
       const more = await refine(start, pages + 1);
       if (more) return show(more);
@@ -159,15 +155,61 @@ function fits(result: FitResult, pages: number): boolean {
   return !result.overflows && result.pages.length <= pages;
 }
 
-/** The largest step value in [min, max] for which `ok` holds, given that it holds at min and is monotone. */
-async function largest(min: number, max: number, step: number, ok: (value: number) => Promise<boolean>): Promise<number> {
-  const at = (index: number) => round(min + index * step);
-  let low = 0;
-  let high = Math.round((max - min) / step);
-  while (low < high) {
-    const mid = Math.ceil((low + high) / 2);
-    if (await ok(at(mid))) low = mid;
-    else high = mid - 1;
+/**
+ * The largest body size, in SIZE_STEPs from `low`'s up to `max`, at which the article fits `pages` pages;
+ * it fits at `low`, and not at `high` when that is given. A bisection guided by how much the article
+ * fills: that grows about as a fixed part (headline, photos) plus a part with the square of the body
+ * size, so the sizes that fitted predict the one that just fills the pages, and the search tries there.
+ * Each guess stays inside the bracket, and three guesses in a row that do not halve it are followed by a
+ * halving, so under monotony this finds what a plain bisection finds, in fewer layouts.
+ */
+async function largestFitting(
+  low: FitResult,
+  high: FitResult | undefined,
+  max: number,
+  pages: number,
+  layoutAt: (bodySize: number) => Promise<FitResult>,
+): Promise<FitResult> {
+  const min = low.bodySize;
+  const at = (index: number) => round(min + index * SIZE_STEP);
+  const indexOf = (size: number) => Math.round((size - min) / SIZE_STEP);
+  const fitted = [low];
+  let fitting = 0;
+  // The first index known not to fit: past `max` when nothing says `max` does not.
+  let failing = high ? indexOf(high.bodySize) : indexOf(max) + 1;
+  // Guesses in a row that did not halve the bracket: after three, a halving.
+  let slow = 0;
+  while (fitting + 1 < failing) {
+    const width = failing - fitting;
+    const predicted: number | undefined = slow >= 3 ? undefined : predictedSize(fitted, pages);
+    const guess: number | undefined = predicted === undefined ? undefined : Math.floor((predicted - min) / SIZE_STEP + 1e-9);
+    const index = Math.min(failing - 1, Math.max(fitting + 1, guess ?? Math.ceil((fitting + failing - 1) / 2)));
+    const result = await layoutAt(at(index));
+    if (fits(result, pages)) {
+      fitting = index;
+      fitted.push(result);
+    } else failing = index;
+    slow = guess !== undefined && failing - fitting > width / 2 ? slow + 1 : 0;
   }
-  return at(low);
+  return fitted.at(-1) ?? low;
+}
+
+/**
+ * The body size at which the article would just fill `pages` pages (its last line a hair above the foot),
+ * by the fill of the sizes that fitted: through the smallest and the largest (far apart, so a line more or
+ * less matters little), fill = fixed + k · size²; from one, on one page, fill ∝ size², which aims low (the
+ * fixed part does not grow), so that guess should fit and the next one close in. Over several pages one
+ * size says too little (the first page's headline and photos weigh on the sum): the search halves first.
+ */
+function predictedSize(fitted: FitResult[], pages: number): number | undefined {
+  const filled = (result: FitResult) => result.pages.length - 1 + lastPage(result).fill;
+  const target = pages - 1 + AIM;
+  const sorted = [...fitted].sort((a, b) => b.bodySize - a.bodySize);
+  const [upper, lower] = [sorted[0], sorted.at(-1)];
+  if (!upper || filled(upper) <= 0) return undefined;
+  if (!lower || lower.bodySize === upper.bodySize) return pages === 1 ? upper.bodySize * Math.sqrt(target / filled(upper)) : undefined;
+  const perSquare = (filled(upper) - filled(lower)) / (upper.bodySize ** 2 - lower.bodySize ** 2);
+  if (!(perSquare > 0)) return undefined;
+  const square = (target - filled(upper)) / perSquare + upper.bodySize ** 2;
+  return square > 0 ? Math.sqrt(square) : undefined;
 }
