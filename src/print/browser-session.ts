@@ -21,6 +21,9 @@ export class PageTimeoutError extends Error {
   }
 }
 
+/** Articles one page prints before it is closed and a new one opened: whatever a renderer keeps between documents stays bounded. */
+const PAGE_RUNS = 20;
+
 export interface PageRun {
   /** 1 for the first try, 2 for the retry after a browser crash. */
   attempt: number;
@@ -53,6 +56,9 @@ export class BrowserSession {
   #current: Promise<Browser> | undefined;
   #closed = false;
   #launches = 0;
+  /** Pages that finished a run and wait for the next, per browser: a new tab costs about 1 s of Chromium CPU, loading the next article into an open one much less. */
+  readonly #idle = new WeakMap<Browser, Page[]>();
+  readonly #runs = new WeakMap<Page, number>();
   /** The end of the last inFront turn. */
   #front: Promise<void> = Promise.resolve();
   /** Every Chromium this session started (main process id, profile folder), for callers that check nothing outlives it. */
@@ -105,8 +111,9 @@ export class BrowserSession {
   }
 
   /**
-   * Runs `fn` on a fresh page and closes the page after. If the browser dies
-   * during the run, it is relaunched and `fn` runs once more on a new page.
+   * Runs `fn` on a page: one a finished run left open, or a new one. The page serves the next run if
+   * `fn` ends well (so `fn` must undo what it set up for itself), and is closed if it fails. If the
+   * browser dies during the run, it is relaunched and `fn` runs once more on a new page.
    */
   async withPage<T>(fn: (page: Page, run: PageRun) => Promise<T>, options: WithPageOptions = {}): Promise<T> {
     for (let attempt = 1; ; attempt++) {
@@ -128,23 +135,49 @@ export class BrowserSession {
   }
 
   async #runOnPage<T>(browser: Browser, fn: (page: Page, run: PageRun) => Promise<T>, run: PageRun, timeoutMs: number | undefined): Promise<T> {
-    // A background tab, not a window: a window paints what it shows after every layout and print (the seed's
-    // PDF took twice the CPU in one). A hidden tab is not painted, so screenshots wait for inFront.
-    const page = await browser.newPage({ background: true });
+    const page = await this.#takePage(browser);
     let timer: NodeJS.Timeout | undefined;
+    let finished = false;
     try {
       const work = fn(page, run);
-      if (timeoutMs === undefined) return await work;
+      if (timeoutMs === undefined) {
+        const result = await work;
+        finished = true;
+        return result;
+      }
       // A run that times out is abandoned: closing its page below makes its pending calls fail, unheard.
       work.catch(() => undefined);
       const limit = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new PageTimeoutError(timeoutMs)), timeoutMs);
       });
-      return await Promise.race([work, limit]);
+      const result = await Promise.race([work, limit]);
+      finished = true;
+      return result;
     } finally {
       clearTimeout(timer);
-      if (browser.connected) await page.close().catch(() => undefined);
+      // Only a page whose run ended well serves the next article; one that failed or timed out may be mid-way through anything.
+      if (finished && !this.#closed && browser.connected && !page.isClosed() && this.#served(page) < PAGE_RUNS) this.#idle.get(browser)?.push(page);
+      else if (browser.connected) await page.close().catch(() => undefined);
     }
+  }
+
+  /**
+   * An open page of `browser` that is free, else a new one. A background tab, not a window: a window
+   * repaints after every layout and print (the seed's PDF took twice the CPU in one); a hidden tab is
+   * not painted, so its screenshots wait for inFront.
+   */
+  async #takePage(browser: Browser): Promise<Page> {
+    let idle = this.#idle.get(browser);
+    if (!idle) this.#idle.set(browser, (idle = []));
+    for (let page = idle.pop(); page; page = idle.pop()) if (!page.isClosed()) return page;
+    return browser.newPage({ background: true });
+  }
+
+  /** Counts one more run on `page`; returns how many it has served. */
+  #served(page: Page): number {
+    const runs = (this.#runs.get(page) ?? 0) + 1;
+    this.#runs.set(page, runs);
+    return runs;
   }
 
   /**

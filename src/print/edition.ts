@@ -6,15 +6,14 @@
 // own embedded fonts. The previews are composed the same way with sharp.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
 import type { Box, PageGeometry } from '../layout/index.js';
 import type { BrowserSession } from './browser-session.js';
 import { finishPdf, type PdfMetadata } from './pdf-metadata.js';
-import { guardRequests, type BlockedRequest } from './request-guard.js';
+import { MM_TO_PX, openPrintPage } from './index.js';
+import type { BlockedRequest } from './request-guard.js';
 
-const MM_TO_PX = 96 / 25.4;
 const MM_TO_PT = 72 / 25.4;
 
 export interface FurnitureOptions {
@@ -43,38 +42,36 @@ export async function printFurniture(session: BrowserSession, html: string, geom
   await writeFile(htmlPath, html);
   return session.withPage(
     async (page) => {
-      const blocked: BlockedRequest[] = [];
-      await guardRequests(page, { roots: [options.workDir, ...options.allowedRoots] }, blocked);
-      await page.emulateMediaType('print');
-      await page.setViewport({
-        width: Math.ceil(geometry.width * MM_TO_PX),
-        height: Math.ceil(geometry.height * MM_TO_PX),
-        deviceScaleFactor: options.previewScale,
+      const opened = await openPrintPage(page, htmlPath, {
+        roots: [options.workDir, ...options.allowedRoots],
+        viewport: { width: Math.ceil(geometry.width * MM_TO_PX), height: Math.ceil(geometry.height * MM_TO_PX), deviceScaleFactor: options.previewScale },
       });
-      await page.goto(pathToFileURL(htmlPath).href, { waitUntil: 'load' });
-      await page.evaluate(() => document.fonts.ready.then(() => undefined));
-      const measured = await page.evaluate(() => {
-        const sheet = document.querySelector('.page');
-        if (!sheet) throw new Error('the edition page has no .page');
-        const origin = sheet.getBoundingClientRect();
-        const box = (element: Element) => {
-          const rect = element.getBoundingClientRect();
-          const style = getComputedStyle(element);
-          const top = parseFloat(style.borderTopWidth) + parseFloat(style.paddingTop);
-          const bottom = parseFloat(style.borderBottomWidth) + parseFloat(style.paddingBottom);
-          return { x: rect.left - origin.left, y: rect.top - origin.top + top, width: rect.width, height: rect.height - top - bottom };
-        };
-        const area = document.querySelector('.type-area');
-        return {
-          frames: [...document.querySelectorAll('.module-frame')].map(box),
-          typeArea: area ? box(area) : { x: 0, y: 0, width: origin.width, height: origin.height },
-          page: { x: origin.left + window.scrollX, y: origin.top + window.scrollY, width: origin.width, height: origin.height },
-        };
-      });
-      const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
-      const png = await session.inFront(page, () => page.screenshot({ type: 'png', clip: measured.page, captureBeyondViewport: true }));
-      const mm = (rect: Box): Box => ({ x: rect.x / MM_TO_PX, y: rect.y / MM_TO_PX, width: rect.width / MM_TO_PX, height: rect.height / MM_TO_PX });
-      return { pdf, png, frames: measured.frames.map(mm), typeArea: mm(measured.typeArea), blocked };
+      try {
+        const measured = await page.evaluate(() => {
+          const sheet = document.querySelector('.page');
+          if (!sheet) throw new Error('the edition page has no .page');
+          const origin = sheet.getBoundingClientRect();
+          const box = (element: Element) => {
+            const rect = element.getBoundingClientRect();
+            const style = getComputedStyle(element);
+            const top = parseFloat(style.borderTopWidth) + parseFloat(style.paddingTop);
+            const bottom = parseFloat(style.borderBottomWidth) + parseFloat(style.paddingBottom);
+            return { x: rect.left - origin.left, y: rect.top - origin.top + top, width: rect.width, height: rect.height - top - bottom };
+          };
+          const area = document.querySelector('.type-area');
+          return {
+            frames: [...document.querySelectorAll('.module-frame')].map(box),
+            typeArea: area ? box(area) : { x: 0, y: 0, width: origin.width, height: origin.height },
+            page: { x: origin.left + window.scrollX, y: origin.top + window.scrollY, width: origin.width, height: origin.height },
+          };
+        });
+        const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+        const png = await session.inFront(page, () => page.screenshot({ type: 'png', clip: measured.page, captureBeyondViewport: true }));
+        const mm = (rect: Box): Box => ({ x: rect.x / MM_TO_PX, y: rect.y / MM_TO_PX, width: rect.width / MM_TO_PX, height: rect.height / MM_TO_PX });
+        return { pdf, png, frames: measured.frames.map(mm), typeArea: mm(measured.typeArea), blocked: opened.blocked };
+      } finally {
+        await opened.release();
+      }
     },
     { timeoutMs: options.timeoutMs },
   );

@@ -85,7 +85,8 @@ export interface PrintResult {
   platformFonts: Fault[];
 }
 
-const MM_TO_PX = 96 / 25.4;
+/** CSS px per mm. */
+export const MM_TO_PX = 96 / 25.4;
 /** CSS px of the page shown while it is laid out and measured; the layout does not depend on it. */
 const LAYOUT_VIEWPORT_HEIGHT = 200;
 
@@ -105,53 +106,92 @@ async function printOn(session: BrowserSession, page: Page, htmlPath: string, do
   const onProgress = options.onProgress ?? (() => undefined);
   let laying = true;
   // The page calls this as it adds each page, so even one long layout reports its progress (a late call is dropped).
-  await page.exposeFunction(PAGE_PROGRESS, (trial: number, pages: number) => {
+  await listenForProgress(page, (trial, pages) => {
     if (laying) onProgress({ stage: 'layout', trial, pages });
   });
-  // The article's own time limit (BrowserSession) bounds every step: Puppeteer's 30 s defaults cut
-  // a long article's goto or PDF short with an error that names neither the article nor the fix.
-  page.setDefaultTimeout(0);
-  const blocked: BlockedRequest[] = [];
-  await guardRequests(page, { roots: [options.workDir, ...options.allowedRoots], remoteImages: options.remoteImages }, blocked);
-  await page.emulateMediaType('print');
   const preview = {
     width: Math.ceil(doc.geometry.width * MM_TO_PX),
     height: Math.ceil(doc.geometry.height * MM_TO_PX),
     deviceScaleFactor: options.previewScale ?? 1.5,
   };
-  // Laid out in a strip of the page at scale 1: the window repaints what it shows after every copyfit
-  // trial, and a whole page at the preview's scale cost ~0.9 s of Chromium CPU an article (bench phases).
-  await page.setViewport({ width: preview.width, height: LAYOUT_VIEWPORT_HEIGHT, deviceScaleFactor: 1 });
-  await page.goto(pathToFileURL(htmlPath).href, { waitUntil: 'load' });
-  await page.evaluate(() => document.fonts.ready.then(() => undefined));
-  await hideBrokenImages(page);
-  await page.evaluate(installPageScript);
-  ended('open');
+  // Laid out in a strip of the page at scale 1: a whole page at the preview's scale cost ~0.9 s of
+  // Chromium CPU an article when pages were windows (bench phases); the previews resize it.
+  const opened = await openPrintPage(page, htmlPath, {
+    roots: [options.workDir, ...options.allowedRoots],
+    remoteImages: options.remoteImages,
+    viewport: { width: preview.width, height: LAYOUT_VIEWPORT_HEIGHT, deviceScaleFactor: 1 },
+  });
+  try {
+    await hideBrokenImages(page);
+    await page.evaluate(installPageScript);
+    ended('open');
 
-  const fit = await fitBody(page, options.fit, (trial) => onProgress({ stage: 'layout', trial, pages: 1 }));
-  laying = false;
-  // Fonts for any glyph first used at the chosen size must be in before printing.
-  await page.evaluate(() => document.fonts.ready.then(() => undefined));
-  ended('copyfit');
-  options.onFitted?.(fit);
-  onProgress({ stage: 'preflight', pages: fit.pages.length });
-  const lines = await page.evaluate(() => window.presswork.lines());
-  const text = await page.evaluate(() => document.body.innerText);
-  const images = await measureImages(page);
-  const laidOut = await page.evaluate(() => document.body.innerHTML);
-  ended('measure');
-  const platformFonts = await systemFontFaults(page);
-  ended('systemFonts');
-  const measured = { fit, lines, text, images, blocked, platformFonts, laidOut };
+    const fit = await fitBody(page, options.fit, (trial) => onProgress({ stage: 'layout', trial, pages: 1 }));
+    laying = false;
+    // Fonts for any glyph first used at the chosen size must be in before printing.
+    await page.evaluate(() => document.fonts.ready.then(() => undefined));
+    ended('copyfit');
+    options.onFitted?.(fit);
+    onProgress({ stage: 'preflight', pages: fit.pages.length });
+    const lines = await page.evaluate(() => window.presswork.lines());
+    const text = await page.evaluate(() => document.body.innerText);
+    const images = await measureImages(page);
+    const laidOut = await page.evaluate(() => document.body.innerHTML);
+    ended('measure');
+    const platformFonts = await systemFontFaults(page);
+    ended('systemFonts');
+    const measured = { fit, lines, text, images, blocked: opened.blocked, platformFonts, laidOut };
 
-  if (options.render === false) return { pdf: new Uint8Array(), png: new Uint8Array(), pngs: [], ...measured };
-  onProgress({ stage: 'pdf', pages: fit.pages.length });
-  const raw = await page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: true });
-  const { pdf } = await finishPdf(raw, options.metadata);
-  ended('pdf');
-  const pngs = await session.inFront(page, () => previewPngs(page, preview, onProgress));
-  ended('png');
-  return { pdf, png: pngs[0] ?? new Uint8Array(), pngs, ...measured };
+    if (options.render === false) return { pdf: new Uint8Array(), png: new Uint8Array(), pngs: [], ...measured };
+    onProgress({ stage: 'pdf', pages: fit.pages.length });
+    const raw = await page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: true });
+    const { pdf } = await finishPdf(raw, options.metadata);
+    ended('pdf');
+    const pngs = await session.inFront(page, () => previewPngs(page, preview, onProgress));
+    ended('png');
+    return { pdf, png: pngs[0] ?? new Uint8Array(), pngs, ...measured };
+  } finally {
+    laying = false;
+    await opened.release();
+  }
+}
+
+export interface PrintPageSetup {
+  /** Folders the page may read from; everything else is blocked and recorded. */
+  roots: string[];
+  remoteImages?: RemoteImages;
+  viewport: Viewport;
+}
+
+/**
+ * Opens `htmlPath` on `page` as every print sees it: requests guarded, print media, the viewport,
+ * web fonts in. `release` stops the guard: a page serves many articles, each with its own roots.
+ */
+export async function openPrintPage(page: Page, htmlPath: string, setup: PrintPageSetup): Promise<{ blocked: BlockedRequest[]; release: () => Promise<void> }> {
+  // The article's own time limit (BrowserSession) bounds every step: Puppeteer's 30 s defaults cut
+  // a long article's goto or PDF short with an error that names neither the article nor the fix.
+  page.setDefaultTimeout(0);
+  const blocked: BlockedRequest[] = [];
+  const release = await guardRequests(page, { roots: setup.roots, remoteImages: setup.remoteImages }, blocked);
+  try {
+    await page.emulateMediaType('print');
+    await page.setViewport(setup.viewport);
+    await page.goto(pathToFileURL(htmlPath).href, { waitUntil: 'load' });
+    await page.evaluate(() => document.fonts.ready.then(() => undefined));
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  return { blocked, release };
+}
+
+/** Each page's progress handler for the article it prints now: the binding is exposed once, and the page serves many articles. */
+const progressHandlers = new WeakMap<Page, (trial: number, pages: number) => void>();
+
+async function listenForProgress(page: Page, handler: (trial: number, pages: number) => void): Promise<void> {
+  const exposed = progressHandlers.has(page);
+  progressHandlers.set(page, handler);
+  if (!exposed) await page.exposeFunction(PAGE_PROGRESS, (trial: number, pages: number) => progressHandlers.get(page)?.(trial, pages));
 }
 
 async function previewPngs(page: Page, viewport: Viewport, onProgress: (progress: PrintProgress) => void): Promise<Uint8Array[]> {
