@@ -1,6 +1,7 @@
 // The browser session: a browser killed mid-print is relaunched and the page
 // printed again, once; a page that never finishes hits its time limit; and no
 // Chromium process outlives the session.
+import type { Page } from 'puppeteer';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BrowserCrashError, BrowserSession, PageTimeoutError } from '../src/print/browser-session.js';
 import { chromiumSurvivors, profileGone, waitFor } from './support/processes.js';
@@ -96,7 +97,14 @@ describe('BrowserSession', () => {
     const browsers = session();
     await browsers.browser();
     const started = Date.now();
-    const outcome = browsers.withPage((page) => page.evaluate(() => new Promise<never>(() => undefined)), { timeoutMs: 1500 });
+    let stuck: Page | undefined;
+    const outcome = browsers.withPage(
+      (page) => {
+        stuck = page;
+        return page.evaluate(() => new Promise<never>(() => undefined));
+      },
+      { timeoutMs: 1500 },
+    );
     await expect(outcome).rejects.toBeInstanceOf(PageTimeoutError);
     await expect(outcome).rejects.toThrow(/did not finish laying out and printing within 1\.50 s.*--article-timeout/);
     const elapsed = Date.now() - started;
@@ -106,9 +114,30 @@ describe('BrowserSession', () => {
     // A timeout is not a crash: the same browser serves the next page.
     expect(await browsers.withPage((page) => page.evaluate(() => 'next'))).toBe('next');
     expect(browsers.launches).toBe(1);
+    // The timed-out page was closed, not kept for the next article.
+    expect(stuck?.isClosed()).toBe(true);
     const pages = await (await browsers.browser()).pages();
-    // Only the browser's own blank tab is left: the timed-out page was closed.
-    expect(pages.length).toBeLessThanOrEqual(1);
+    expect(pages).not.toContain(stuck);
+  });
+
+  it('loads the next article into the page a run that ended well left open, and closes a page whose run failed', async () => {
+    const browsers = session();
+    const first = await browsers.withPage(async (page) => page);
+    const second = await browsers.withPage(async (page) => page);
+    expect(second).toBe(first);
+    expect(first.isClosed()).toBe(false);
+    await expect(
+      browsers.withPage(async (page) => {
+        expect(page).toBe(first);
+        throw new Error('the article failed');
+      }),
+    ).rejects.toThrow('the article failed');
+    expect(first.isClosed()).toBe(true);
+    const third = await browsers.withPage(async (page) => page);
+    expect(third).not.toBe(first);
+    // Two runs at once each get a page of their own.
+    const [a, b] = await Promise.all([browsers.withPage(async (page) => page), browsers.withPage(async (page) => page)]);
+    expect(a).not.toBe(b);
   });
 
   it('leaves no Chromium process and no profile folder behind once closed', async () => {

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadArticle, loadConfig } from '../src/content/load.js';
 import type { LayoutOptions } from '../src/content/schema.js';
 import { loadTemplate, renderPage, TEMPLATES_DIR } from '../src/layout/index.js';
-import { BrowserSession, preflight, printPage, type Preflight, type PrintResult, type PrintProgress } from '../src/print/index.js';
+import { BrowserSession, preflight, printPage, type Preflight, type PrintOptions, type PrintResult, type PrintProgress } from '../src/print/index.js';
 import { createArticleProcessor, transformArticle } from '../src/transform/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -108,6 +108,35 @@ describe('the seed on a4: continuation pages', () => {
       expect(page.columnBalance).toBeLessThanOrEqual(1);
       expect(page.lines).toBeGreaterThan(0);
     }
+  });
+
+  it('renders only what it is asked for: the PDF and every preview, or page 1 alone (the EPUB cover) and no PDF', async () => {
+    const seedArticle = await loadArticle(seed, loadConfig(root));
+    seedArticle.layout = { ...seedArticle.layout, preset: 'a4' };
+    const template = loadTemplate('newspaper');
+    const doc = renderPage(seedArticle, await transformArticle(processor, seedArticle.file), template);
+    const print = (outputs?: PrintOptions['outputs']) =>
+      printPage(browser, doc, {
+        workDir: mkdtempSync(join(scratch, 'work-')),
+        allowedRoots: [template.dir, join(seed, '..'), ...template.fonts.map((font) => join(font.cssPath, '..'))],
+        metadata: { title: 't', authors: [], keywords: [], lang: 'zh-CN', creator: 'presswork test' },
+        fit: { bodySize: doc.geometry.bodySize, leading: doc.geometry.leading, folio: doc.folio, maxPages: 50 },
+        previewScale: 0.5,
+        ...(outputs ? { outputs } : {}),
+      });
+    const everything = await print();
+    const pages = everything.fit.pages.length;
+    expect(pages).toBeGreaterThan(1);
+    expect(new TextDecoder().decode(everything.pdf.slice(0, 5))).toBe('%PDF-');
+    expect(everything.pngs).toHaveLength(pages);
+    const cover = await print({ pdf: false, previews: 'first' });
+    expect(cover.pdf.byteLength).toBe(0);
+    expect(cover.pngs).toHaveLength(1);
+    // The same page 1, whichever way it was asked for.
+    expect(Buffer.from(cover.png).equals(Buffer.from(everything.png))).toBe(true);
+    const none = await print({ pdf: true, previews: 'none' });
+    expect(none.pngs).toHaveLength(0);
+    expect(none.pdf.byteLength).toBeGreaterThan(0);
   });
 
   it('says where it has got to: each copyfit trial in turn, the pages each has laid out so far, then the preflight', () => {

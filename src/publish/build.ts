@@ -473,6 +473,7 @@ async function buildOne(entry: Loaded, context: BuildContext, onProgress: (progr
           metadata: pdfMetadata(article, context.sourceDateEpoch),
           fit: { bodySize: doc.geometry.bodySize, leading: doc.geometry.leading, folio: doc.folio, maxPages: MAX_PAGES },
           render: wants('pdf') || wants('png') || wants('epub'),
+          outputs: { pdf: wants('pdf'), previews: wants('png') ? 'all' : wants('epub') ? 'first' : 'none' },
           timeoutMs: options.articleTimeoutMs ?? defaultArticleTimeoutMs(chars),
           remoteImages: options.remoteImages,
           onProgress,
