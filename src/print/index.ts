@@ -146,16 +146,17 @@ async function printOn(session: BrowserSession, page: Page, htmlPath: string, do
 
     if (options.render === false) return { pdf: new Uint8Array(), png: new Uint8Array(), pngs: [], ...measured };
     const outputs = options.outputs ?? { pdf: true, previews: 'all' };
-    let pdf: Uint8Array = new Uint8Array();
-    if (outputs.pdf) {
-      onProgress({ stage: 'pdf', pages: fit.pages.length });
-      const raw = await page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: true });
-      ({ pdf } = await finishPdf(raw, options.metadata));
-      ended('pdf');
-    }
+    if (outputs.pdf) onProgress({ stage: 'pdf', pages: fit.pages.length });
+    // The previews are taken while node finishes the PDF (pdf-lib's rewrite), not after.
+    const printing = outputs.pdf
+      ? page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: true }).then((raw) => finishPdf(raw, options.metadata))
+      : undefined;
+    printing?.catch(() => undefined);
     // A 357-page article spent 63 % of its build on previews nobody asked for.
     const pngs = outputs.previews === 'none' ? [] : await session.inFront(page, () => previewPngs(page, preview, outputs.previews === 'first' ? 1 : null, onProgress));
     ended('png');
+    const pdf = printing ? (await printing).pdf : new Uint8Array();
+    ended('pdf');
     return { pdf, png: pngs[0] ?? new Uint8Array(), pngs, ...measured };
   } finally {
     laying = false;
