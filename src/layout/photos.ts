@@ -7,7 +7,6 @@ import { mkdir, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Element, Root } from 'hast';
 import { h } from 'hastscript';
-import sharp from 'sharp';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import type { Photo } from '../content/schema.js';
@@ -61,6 +60,8 @@ async function prepareFile(index: number, photo: Photo, src: string, articleDir:
   }
   let width = 0;
   let height = 0;
+  // sharp loads when an article has a photo on disk, not with every command.
+  const { default: sharp } = await import('sharp');
   try {
     const metadata = await sharp(real).metadata();
     width = metadata.autoOrient?.width ?? metadata.width ?? 0;

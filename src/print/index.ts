@@ -11,7 +11,7 @@ import { fitBody, type FitBounds, type FitResult } from './copyfit.js';
 import { hideBrokenImages, measureImages, type PrintedImage } from './images.js';
 import { installPageScript, PAGE_PROGRESS, type PrintedLine } from './page-script.js';
 import { guardRequests, type BlockedRequest, type RemoteImages } from './request-guard.js';
-import { finishPdf, type PdfMetadata } from './pdf-metadata.js';
+import type { PdfMetadata } from './pdf-metadata.js';
 import type { Fault } from './preflight.js';
 
 export { findBrowser, launchBrowser, BrowserNotFoundError, PROTOCOL_TIMEOUT_MS } from './browser.js';
@@ -149,7 +149,7 @@ async function printOn(session: BrowserSession, page: Page, htmlPath: string, do
     if (outputs.pdf) onProgress({ stage: 'pdf', pages: fit.pages.length });
     // The previews are taken while node finishes the PDF (pdf-lib's rewrite), not after.
     const printing = outputs.pdf
-      ? page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: true }).then((raw) => finishPdf(raw, options.metadata))
+      ? page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: true }).then(async (raw) => (await import('./pdf-metadata.js')).finishPdf(raw, options.metadata))
       : undefined;
     printing?.catch(() => undefined);
     // A 357-page article spent 63 % of its build on previews nobody asked for.

@@ -11,7 +11,7 @@ import { VFile } from 'vfile';
 import { VFileMessage } from 'vfile-message';
 import { loadArticle, loadConfig, slugFromPath, type Article } from '../content/load.js';
 import { deckSummary, type ProjectConfig } from '../content/schema.js';
-import { buildEpub, type EpubResult } from '../epub/index.js';
+import type { EpubResult } from '../epub/index.js';
 import { loadTemplate, relativeUrl, renderPage, withLaidOutBody, type Template } from '../layout/index.js';
 import { COPYFIT_MAX_CHARS, limitCopyfit } from '../layout/large-article.js';
 import { localImages, preparePhotos, withPreparedPhotos } from '../layout/photos.js';
@@ -451,6 +451,8 @@ async function buildOne(entry: Loaded, context: BuildContext, onProgress: (progr
     const makeEpub = async (pageStarts: PageStart[], png: Uint8Array | Promise<Uint8Array>) => {
       // The EPUB carries the photo files themselves (the originals, not the print copies) and the body's local images.
       const epubTree = withPreparedPhotos(tree, photos, 'original');
+      // The EPUB maker (subset-font, fontkit, sharp, jszip) loads while the page prints, not before Chromium can start on it.
+      const { buildEpub } = await import('../epub/index.js');
       return buildEpub({
         tree: epubTree,
         images: await localImages(epubTree, photos, dirname(source)),
@@ -466,6 +468,8 @@ async function buildOne(entry: Loaded, context: BuildContext, onProgress: (progr
       });
     };
     let early: { pageStarts: PageStart[]; epub: Promise<EpubResult> } | undefined;
+    // Loaded while Chromium opens the page, when node has little else to do.
+    if (wants('epub')) import('../epub/index.js').catch(() => undefined);
     const printed = needsBrowser
       ? await printPage(context.session, doc, {
           workDir,

@@ -17,9 +17,8 @@ import { EDITION_FILE, loadEdition, type Edition, type EditionArticle } from '..
 import type { Article } from '../content/load.js';
 import type { LayoutOptions } from '../content/schema.js';
 import { editionPageGeometry, formatChineseDate, formatPageNumber, moduleFlex, moduleGeometry, renderEditionPage, renderPage, type Box, type Template } from '../layout/index.js';
-import { buildEditionEpub } from '../epub/edition.js';
 import { preparePhotos, withPreparedPhotos } from '../layout/photos.js';
-import { composeEditionPdf, composeEditionPng, printFurniture, type ComposedPage } from '../print/edition.js';
+import type { ComposedPage } from '../print/edition.js';
 import { preflight, printPage, type BrowserSession, type RemoteImages } from '../print/index.js';
 import { transformArticle, type ArticleProcessor, type SectionHead } from '../transform/index.js';
 import { PRESSWORK_VERSION } from '../version.js';
@@ -28,6 +27,9 @@ import { DEFAULT_CONTENT_DIR } from './sources.js';
 import { fatal, toRecord, type ArticleReport, type MessageRecord, type OutputRecord } from './build.js';
 import type { ManifestEdition } from './manifest.js';
 import type { Format } from './formats.js';
+
+/** pdf-lib and sharp load when an edition is built, not with every command (about 0.1 s of each cold start). */
+const editionPrint = () => import('../print/edition.js');
 
 /** The edition's own formats: the page HTML stays per article. */
 export type EditionFormat = Extract<Format, 'pdf' | 'epub' | 'png'>;
@@ -253,7 +255,7 @@ export async function buildEdition(loaded: LoadedEdition, articles: EditionArtic
           geometry,
         ),
       });
-      const furniture = await printFurniture(context.session, html, geometry, {
+      const furniture = await (await editionPrint()).printFurniture(context.session, html, geometry, {
         workDir,
         allowedRoots,
         name: `page-${page.number}.html`,
@@ -306,7 +308,7 @@ export async function buildEdition(loaded: LoadedEdition, articles: EditionArtic
     const payloads: Array<{ name: string; format: EditionFormat | 'png-more'; bytes: Uint8Array; pages?: number; fonts?: OutputRecord['fonts'] }> = [];
     const allModules = ready.flat();
     if (wants('pdf')) {
-      const { pdf, pages } = await composeEditionPdf(composed, {
+      const { pdf, pages } = await (await editionPrint()).composeEditionPdf(composed, {
         title: editionTitle(edition),
         authors: [...new Set(allModules.flatMap((module) => module.article.frontMatter.authors ?? []))],
         subject: allModules.map((module) => module.article.frontMatter.headline).join('；'),
@@ -318,8 +320,9 @@ export async function buildEdition(loaded: LoadedEdition, articles: EditionArtic
       });
       payloads.push({ name: `${edition.slug}.pdf`, format: 'pdf', bytes: pdf, pages });
     }
-    const pngs = wants('png') || wants('epub') ? await Promise.all(composed.map((page) => composeEditionPng(page, PREVIEW_SCALE))) : [];
+    const pngs = wants('png') || wants('epub') ? await Promise.all(composed.map(async (page) => (await editionPrint()).composeEditionPng(page, PREVIEW_SCALE))) : [];
     if (wants('epub')) {
+      const { buildEditionEpub } = await import('../epub/edition.js');
       const epub = await buildEditionEpub({
         paper: edition.paper,
         date: edition.date,
