@@ -46,10 +46,12 @@ export interface PrintOptions {
   /** Called as each step of the print ends, with its wall time in ms (`npm run bench` reads where the time goes). */
   onStep?: (step: PrintStep, ms: number) => void;
   /**
-   * Called once the copyfit has chosen the settings and the pages are known, before the PDF and the
+   * Called once the copyfit has chosen the settings and the page is measured, before the PDF and the
    * previews: work that needs only the pages (the EPUB) can start while the browser prints.
    */
   onFitted?: (fit: FitResult) => void;
+  /** Called with each preview as it is taken (page 1 first): the EPUB's cover need not wait for the PDF. */
+  onPreview?: (page: number, png: Uint8Array) => void;
   /** Where the print has got to, as it goes: a long article takes minutes, and this says it is moving. */
   onProgress?: (progress: PrintProgress) => void;
 }
@@ -133,7 +135,6 @@ async function printOn(session: BrowserSession, page: Page, htmlPath: string, do
     // Fonts for any glyph first used at the chosen size must be in before printing.
     await page.evaluate(() => document.fonts.ready.then(() => undefined));
     ended('copyfit');
-    options.onFitted?.(fit);
     onProgress({ stage: 'preflight', pages: fit.pages.length });
     const lines = await page.evaluate(() => window.presswork.lines());
     const text = await page.evaluate(() => document.body.innerText);
@@ -142,6 +143,9 @@ async function printOn(session: BrowserSession, page: Page, htmlPath: string, do
     ended('measure');
     const platformFonts = await systemFontFaults(page);
     ended('systemFonts');
+    // Now, not right after the copyfit: the measuring above is many round trips to node, which work
+    // started on node's thread (the EPUB's font subsets) would hold up; the print below is few.
+    options.onFitted?.(fit);
     const measured = { fit, lines, text, images, blocked: opened.blocked, platformFonts, laidOut };
 
     if (options.render === false) return { pdf: new Uint8Array(), png: new Uint8Array(), pngs: [], ...measured };
@@ -153,7 +157,7 @@ async function printOn(session: BrowserSession, page: Page, htmlPath: string, do
       : undefined;
     printing?.catch(() => undefined);
     // A 357-page article spent 63 % of its build on previews nobody asked for.
-    const pngs = outputs.previews === 'none' ? [] : await session.inFront(page, () => previewPngs(page, preview, outputs.previews === 'first' ? 1 : null, onProgress));
+    const pngs = outputs.previews === 'none' ? [] : await session.inFront(page, () => previewPngs(page, preview, outputs.previews === 'first' ? 1 : null, onProgress, options.onPreview));
     ended('png');
     const pdf = printing ? (await printing).pdf : new Uint8Array();
     ended('pdf');
@@ -203,7 +207,13 @@ async function listenForProgress(page: Page, handler: (trial: number, pages: num
 }
 
 /** Previews of the first `count` pages (all when null). */
-async function previewPngs(page: Page, viewport: Viewport, count: number | null, onProgress: (progress: PrintProgress) => void): Promise<Uint8Array[]> {
+async function previewPngs(
+  page: Page,
+  viewport: Viewport,
+  count: number | null,
+  onProgress: (progress: PrintProgress) => void,
+  onPreview: (page: number, png: Uint8Array) => void = () => undefined,
+): Promise<Uint8Array[]> {
   await page.setViewport(viewport);
   const boxes = await page.$$eval('.page', (elements, count) =>
     elements.slice(0, count ?? elements.length).map((element) => {
@@ -226,7 +236,9 @@ async function previewPngs(page: Page, viewport: Viewport, count: number | null,
       const view = window.visualViewport;
       return view !== null && view.pageLeft <= left && view.pageTop <= top && view.pageLeft + view.width >= right && view.pageTop + view.height >= bottom;
     }, box);
-    pngs.push(await page.screenshot({ type: 'png', clip, captureBeyondViewport: !inView }));
+    const png = await page.screenshot({ type: 'png', clip, captureBeyondViewport: !inView });
+    pngs.push(png);
+    onPreview(index + 1, png);
   }
   return pngs;
 }

@@ -488,6 +488,9 @@ async function buildOne(entry: Loaded, context: BuildContext, onProgress: (progr
                 early.epub.catch(() => undefined);
               }
             : undefined,
+          onPreview: (page, png) => {
+            if (page === 1) settleCover?.resolve(png);
+          },
           onRetry: (error) =>
             file.info(`the browser crashed while printing this article (${error.message}); it was restarted and the article printed again`, {
               ruleId: 'browser-restart',
