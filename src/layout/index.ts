@@ -14,6 +14,7 @@ import type { Article, RunningHead } from '../content/load.js';
 import { loadDefaultSimplifiedChineseParser } from 'budoux';
 import { folioNumbering, type FolioNumbering } from './folio.js';
 import { loadFonts, type FontSpec, type LoadedFont } from './fonts.js';
+import { hasUrlScheme } from './photos.js';
 import { geometryCss, pageGeometry, type PageGeometry } from './presets.js';
 
 export { loadFonts, missingGlyphs, undrawable, type LoadedFont } from './fonts.js';
@@ -104,7 +105,7 @@ export function renderPage(article: Article, tree: Root, template: Template, opt
   const contentDir = dirname(article.file.path);
   visit(page, 'element', (node: Element) => {
     const src = node.tagName === 'img' ? node.properties.src : undefined;
-    if (typeof src === 'string' && !/^[a-z][a-z0-9+.-]*:/i.test(src)) {
+    if (typeof src === 'string' && !hasUrlScheme(src)) {
       node.properties.src = assetUrl(resolve(contentDir, src));
     }
   });

@@ -11,6 +11,11 @@ import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import type { Photo } from '../content/schema.js';
 
+/** `src` names a URL (`https:`, `data:`, `file:` …), not a path: the page, the EPUB and the cache key agree on what is a file. */
+export function hasUrlScheme(src: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:/i.test(src);
+}
+
 /** Longest side printed as is: 4,000 px still gives 300 ppi across 338 mm, wider than any preset's column grid. */
 export const MAX_PRINT_PIXELS = 4000;
 
@@ -42,7 +47,7 @@ async function prepareFile(index: number, photo: Photo, src: string, articleDir:
   const fail = (reason: string): never => {
     throw file.fail(`${label}: ${reason}`, { place, ruleId: 'photo', source: 'presswork' });
   };
-  if (/^[a-z][a-z0-9+.-]*:/i.test(src)) fail(`\`src: ${src}\` is neither a file in the article’s folder nor an http(s) URL; give a path such as \`photos/name.jpg\``);
+  if (hasUrlScheme(src)) fail(`\`src: ${src}\` is neither a file in the article’s folder nor an http(s) URL; give a path such as \`photos/name.jpg\``);
   const path = resolve(articleDir, src);
   const root = await realpath(articleDir).catch(() => articleDir);
   const real = await realpath(path).catch(() => undefined);
@@ -142,7 +147,7 @@ export async function localImages(tree: Root, prepared: PreparedPhoto[], article
   return found;
 }
 
-const hasScheme = (src: string) => /^[a-z][a-z0-9+.-]*:/i.test(src) || src.startsWith('//');
+const hasScheme = (src: string) => hasUrlScheme(src) || src.startsWith('//');
 
 function safeDecode(src: string): string {
   try {

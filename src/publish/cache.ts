@@ -14,6 +14,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import type { Article } from '../content/load.js';
 import { CONFIG_FILE } from '../content/load.js';
 import type { Template } from '../layout/index.js';
+import { hasUrlScheme } from '../layout/photos.js';
 import { findBrowser, type RemoteImages } from '../print/index.js';
 import { createArticleProcessor } from '../transform/index.js';
 import { PRESSWORK_VERSION } from '../version.js';
@@ -70,7 +71,7 @@ export async function articleKey(fingerprint: string, article: Article, options:
   const dir = dirname(article.file.path ?? '.');
   // The page HTML links the article's photos relative to the output folder.
   if (options.outDir !== undefined) hash.update('\0folder\0').update(relative(resolve(options.outDir), resolve(dir)));
-  for (const src of sources.filter((source) => !/^[a-z][a-z0-9+.-]*:/i.test(source))) {
+  for (const src of sources.filter((source) => !hasUrlScheme(source))) {
     const path = resolve(dir, src);
     const bytes = await readFile(path).catch(() => undefined);
     hash.update(`\0image:${src}\0`).update(bytes ?? 'missing');
