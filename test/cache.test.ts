@@ -1,14 +1,14 @@
 // The incremental build's key: it must change with every input that changes
 // an article's bytes (source, its images, template, config, options), and
 // only with those.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadArticle, loadConfig } from '../src/content/load.js';
 import { loadTemplate, TEMPLATES_DIR } from '../src/layout/index.js';
 import { build, type BuildReport } from '../src/publish/build.js';
-import { articleKey, buildFingerprint, type BuildFingerprintInput } from '../src/publish/cache.js';
+import { articleKey, buildFingerprint, reusable, type BuildFingerprintInput } from '../src/publish/cache.js';
 import { shortArticle } from './support/articles.js';
 
 let dir: string;
@@ -86,6 +86,35 @@ describe('the cache key', () => {
     expect(await keyOf('remote.md')).toMatch(/^[0-9a-f]{64}$/);
     expect(await keyOf('remote.md', { remoteImages: true })).toBeUndefined();
     expect(await keyOf('ref.md', { remoteImages: true })).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('reusing a previous record', () => {
+  it('needs its key and every file it lists for the formats asked, the pages after the first of a preview included, at their sizes', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'presswork-reuse-'));
+    mkdirSync(join(out, 'a'));
+    writeFileSync(join(out, 'a', 'a.pdf'), 'pdf');
+    writeFileSync(join(out, 'a', 'a.png'), 'page 1');
+    writeFileSync(join(out, 'a', 'a-2.png'), 'page 2');
+    const previous = {
+      ok: true,
+      cacheKey: 'k',
+      outputs: {
+        pdf: { path: 'a/a.pdf', bytes: 3, sha256: '' },
+        png: { path: 'a/a.png', bytes: 6, sha256: '', more: [{ path: 'a/a-2.png', bytes: 6, sha256: '' }] },
+      },
+    };
+    expect(await reusable(previous, 'k', out, ['pdf', 'png'])).toBe(true);
+    expect(await reusable(previous, 'other', out, ['pdf', 'png'])).toBe(false);
+    expect(await reusable({ ...previous, ok: false }, 'k', out, ['pdf'])).toBe(false);
+    expect(await reusable(previous, 'k', out, ['pdf', 'epub'])).toBe(false);
+    writeFileSync(join(out, 'a', 'a-2.png'), 'page 2, edited');
+    expect(await reusable(previous, 'k', out, ['pdf', 'png'])).toBe(false);
+    rmSync(join(out, 'a', 'a-2.png'));
+    expect(await reusable(previous, 'k', out, ['pdf', 'png'])).toBe(false);
+    // The PDF alone is still there whole.
+    expect(await reusable(previous, 'k', out, ['pdf'])).toBe(true);
+    rmSync(out, { recursive: true, force: true });
   });
 });
 

@@ -120,16 +120,29 @@ function browserIdentity(endpoint: string | undefined): string {
   }
 }
 
-/** A previous record is reusable when its key matches and every output it lists is still there at its size. */
-export async function reusable(previous: ManifestArticle | undefined, key: string, outDir: string, formats: Format[]): Promise<boolean> {
+/** A previous record (an article's or an edition's) is reusable when its key matches and every output it lists is still there at its size. */
+export async function reusable<F extends string>(
+  previous: (Pick<ManifestArticle, 'ok' | 'cacheKey'> & { outputs: Partial<Record<F, OutputFile & { more?: unknown }>> }) | undefined,
+  key: string,
+  outDir: string,
+  formats: readonly F[],
+): Promise<boolean> {
   if (!previous || !previous.ok || previous.cacheKey !== key) return false;
   for (const format of formats) {
     const output = previous.outputs[format];
     if (!output) return false;
-    const info = await stat(resolve(outDir, output.path)).catch(() => undefined);
-    if (!info || info.size !== output.bytes) return false;
+    // A preview of several pages lists the pages after the first under `more`: each must still be there too.
+    for (const file of [output, ...((output.more as OutputFile[] | undefined) ?? [])]) {
+      const info = await stat(resolve(outDir, file.path)).catch(() => undefined);
+      if (!info || info.size !== file.bytes) return false;
+    }
   }
   return true;
+}
+
+interface OutputFile {
+  path: string;
+  bytes: number;
 }
 
 function filesUnder(dir: string): string[] {

@@ -23,6 +23,7 @@ import { preflight, printPage, type BrowserSession, type RemoteImages } from '..
 import { transformArticle, type ArticleProcessor, type SectionHead } from '../transform/index.js';
 import { PRESSWORK_VERSION } from '../version.js';
 import { writeAtomic } from './atomic.js';
+import { reusable } from './cache.js';
 import { DEFAULT_CONTENT_DIR } from './sources.js';
 import { fatal, toRecord, type ArticleReport, type MessageRecord, type OutputRecord } from './build.js';
 import type { ManifestEdition } from './manifest.js';
@@ -221,8 +222,8 @@ export async function buildEdition(loaded: LoadedEdition, articles: EditionArtic
 
   const key = await editionKey(edition, context);
   const wanted = (['pdf', 'epub', 'png'] as const).filter((format) => context.formats.includes(format));
-  if (key && context.previous && (await unchanged(context.previous, key, wanted, context.outDir))) {
-    const { previous } = context;
+  const { previous } = context;
+  if (key && previous && (await reusable(previous, key, context.outDir, wanted))) {
     return report({ cached: true, cacheKey: key, outputs: previous.outputs, pages: previous.pages as EditionPageReport[], articles: previous.articles as EditionReport['articles'], messages: previous.messages as MessageRecord[] });
   }
 
@@ -392,20 +393,6 @@ async function editionKey(edition: Edition, context: EditionContext): Promise<st
     hash.update(`\0${entry.source}\0${key}`);
   }
   return hash.digest('hex');
-}
-
-/** The last record has this key and every file it lists is still there at its size. */
-async function unchanged(previous: ManifestEdition, key: string, formats: EditionFormat[], outDir: string): Promise<boolean> {
-  if (!previous.ok || previous.cacheKey !== key) return false;
-  for (const format of formats) {
-    const output = previous.outputs[format];
-    if (!output) return false;
-    for (const file of [output, ...((output.more as Array<{ path: string; bytes: number }> | undefined) ?? [])]) {
-      const info = await stat(resolve(outDir, file.path)).catch(() => undefined);
-      if (!info || info.size !== file.bytes) return false;
-    }
-  }
-  return true;
 }
 
 /** The article's tree made again on a copy of its vfile: its own build reports its messages once. */
