@@ -180,7 +180,11 @@ export async function build(options: BuildOptions): Promise<BuildReport> {
   // Every article is loaded before any is printed: slugs must be known to find duplicates, and keys to skip unchanged ones.
   const loadLimit = pLimit(16);
   const loaded = await Promise.all(sources.map((source) => loadLimit(() => load(source, config))));
-  markDuplicateSlugs(loaded, options.cwd);
+  markDuplicateSlugs(
+    loaded.flatMap((entry) => (entry.article ? [{ slug: entry.article.slug, path: entry.source, file: entry.file }] : [])),
+    options.cwd,
+    { what: 'slug', fix: '`slug:` in the front matter or rename its file' },
+  );
   const editionHeads = takeEditionHeads(editions, (source) => loaded.find((entry) => entry.source === source)?.article);
   const shard = options.shard;
   const share = shard ? loaded.filter((entry) => inShard(displayPath(options.cwd, entry.source), shard)) : loaded;
@@ -261,14 +265,11 @@ export async function build(options: BuildOptions): Promise<BuildReport> {
     // Editions after their articles: an article that failed fails its edition, named at its line.
     const bySource = new Map(loaded.map((entry) => [entry.source, entry]));
     const articleSlugs = new Map(loaded.flatMap((entry) => (entry.article ? [[entry.article.slug, displayPath(options.cwd, entry.source)] as const] : [])));
-    // Two editions with one slug would write one folder: both fail, each naming the other.
-    const editionsBySlug = new Map<string, typeof editions>();
-    for (const entry of editions) if (entry.edition) editionsBySlug.set(entry.edition.slug, [...(editionsBySlug.get(entry.edition.slug) ?? []), entry]);
-    for (const [slug, same] of editionsBySlug) {
-      if (same.length < 2) continue;
-      const names = same.map((entry) => displayPath(options.cwd, entry.path));
-      for (const entry of same) fatal(entry.file, `the edition slug "${slug}" is used by ${names.join(' and ')}; both would write ${slug}/ — give one of them its own \`slug:\``, 'duplicate-slug');
-    }
+    markDuplicateSlugs(
+      editions.flatMap((entry) => (entry.edition ? [{ slug: entry.edition.slug, path: entry.path, file: entry.file }] : [])),
+      options.cwd,
+      { what: 'edition slug', fix: '`slug:`' },
+    );
     for (const entry of editions) {
       if (context.stopping || (shard && !inShard(displayPath(options.cwd, entry.path), shard))) continue;
       result.editions.push(
@@ -332,24 +333,14 @@ async function load(source: string, config: ProjectConfig): Promise<Loaded> {
 }
 
 /** Two articles that would write the same output folder: both fail, each naming the other. */
-function markDuplicateSlugs(loaded: Loaded[], cwd: string): void {
-  const bySlug = new Map<string, Loaded[]>();
-  for (const entry of loaded) {
-    if (!entry.article) continue;
-    const same = bySlug.get(entry.article.slug) ?? [];
-    same.push(entry);
-    bySlug.set(entry.article.slug, same);
-  }
-  for (const [slug, entries] of bySlug) {
-    if (entries.length < 2) continue;
-    const names = entries.map((entry) => displayPath(cwd, entry.source));
-    for (const entry of entries) {
-      fatal(
-        entry.file,
-        `the slug "${slug}" is used by ${names.join(' and ')}; both would write ${slug}/ — give one of them its own \`slug:\` in the front matter or rename its file`,
-        'duplicate-slug',
-      );
-    }
+/** Articles (or editions) that would write one folder: each fails, its message naming all of them and the fix. */
+function markDuplicateSlugs(entries: Array<{ slug: string; path: string; file: VFile }>, cwd: string, words: { what: string; fix: string }): void {
+  const bySlug = new Map<string, typeof entries>();
+  for (const entry of entries) bySlug.set(entry.slug, [...(bySlug.get(entry.slug) ?? []), entry]);
+  for (const [slug, same] of bySlug) {
+    if (same.length < 2) continue;
+    const names = same.map((entry) => displayPath(cwd, entry.path));
+    for (const entry of same) fatal(entry.file, `the ${words.what} "${slug}" is used by ${names.join(' and ')}; both would write ${slug}/ — give one of them its own ${words.fix}`, 'duplicate-slug');
   }
 }
 
