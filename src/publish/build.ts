@@ -11,7 +11,6 @@ import { VFile } from 'vfile';
 import { VFileMessage } from 'vfile-message';
 import { loadArticle, loadConfig, slugFromPath, type Article } from '../content/load.js';
 import { deckSummary, type ProjectConfig } from '../content/schema.js';
-import type { EpubResult } from '../epub/index.js';
 import { loadTemplate, relativeUrl, renderPage, withLaidOutBody, type Template } from '../layout/index.js';
 import { COPYFIT_MAX_CHARS, limitCopyfit } from '../layout/large-article.js';
 import { localImages, preparePhotos, withPreparedPhotos } from '../layout/photos.js';
@@ -436,15 +435,15 @@ async function buildOne(entry: Loaded, context: BuildContext, onProgress: (progr
     // the EPUB takes its cover and page breaks from the print, so it is the same whatever else is built.
     const needsBrowser = !options.write || wants('pdf') || wants('png') || wants('html') || wants('epub');
     // The EPUB is made while the browser prints the PDF and the previews: it needs only where the pages
-    // break, and its cover waits for page 1's preview. Its warnings wait in their own file until the
+    // break, and its cover waits for page 1's preview. Its warnings wait in a file of its own until the
     // print is through, so the article's messages keep the pipeline's order.
-    const epubFile = new VFile({ path: source });
     const makeEpub = async (pageStarts: PageStart[], png: Uint8Array | Promise<Uint8Array>) => {
+      const epubFile = new VFile({ path: source });
       // The EPUB carries the photo files themselves (the originals, not the print copies) and the body's local images.
       const epubTree = withPreparedPhotos(tree, photos, 'original');
       // The EPUB maker (subset-font, fontkit, sharp, jszip) loads while the page prints, not before Chromium can start on it.
       const { buildEpub } = await import('../epub/index.js');
-      return buildEpub({
+      const epub = await buildEpub({
         tree: epubTree,
         images: await localImages(epubTree, photos, dirname(source)),
         frontMatter: article.frontMatter,
@@ -457,8 +456,9 @@ async function buildOne(entry: Loaded, context: BuildContext, onProgress: (progr
         print: { png, pageStarts },
         file: epubFile,
       });
+      return { epub, messages: epubFile.messages };
     };
-    let early: { pageStarts: PageStart[]; epub: Promise<EpubResult> } | undefined;
+    let early: { pageStarts: PageStart[]; made: ReturnType<typeof makeEpub> } | undefined;
     // Loaded while Chromium opens the page, when node has little else to do.
     if (wants('epub')) import('../epub/index.js').catch(() => undefined);
     const printed = needsBrowser
@@ -475,8 +475,8 @@ async function buildOne(entry: Loaded, context: BuildContext, onProgress: (progr
           // A retried print (after a crash) fits the same way; the first fit's EPUB is kept only if its pages match the print's.
           onFitted: wants('epub')
             ? (fit) => {
-                early ??= { pageStarts: fit.pageStarts, epub: makeEpub(fit.pageStarts, cover) };
-                early.epub.catch(() => undefined);
+                early ??= { pageStarts: fit.pageStarts, made: makeEpub(fit.pageStarts, cover) };
+                early.made.catch(() => undefined);
               }
             : undefined,
           onPreview: (page, png) => {
@@ -535,8 +535,8 @@ async function buildOne(entry: Loaded, context: BuildContext, onProgress: (progr
         onProgress({ stage: 'epub' });
         settleCover?.resolve(printed.png);
         const sameBreaks = early !== undefined && JSON.stringify(early.pageStarts) === JSON.stringify(printed.fit.pageStarts);
-        const epub = sameBreaks && early ? await early.epub : await makeEpub(printed.fit.pageStarts, printed.png);
-        file.messages.push(...epubFile.messages);
+        const { epub, messages } = sameBreaks && early ? await early.made : await makeEpub(printed.fit.pageStarts, printed.png);
+        file.messages.push(...messages);
         payloads.push(['epub', epub.bytes, { pages: epub.pages, fonts: epub.fonts, images: epub.images }]);
       }
       // Only after every format is made does anything reach the output folder.
