@@ -34,8 +34,8 @@ export function articleChapter(
   if (!source) throw new Error('buildEpub needs the tree from transformArticle: it has no <article> element');
   // The page is made from the same tree: work on a copy.
   const article = structuredClone(source);
-  // null: no marker at the start (an edition's article that is not the first on its page).
-  markPageBreaks(article, pageStarts, firstPage === undefined ? { page: 1, label: '1' } : firstPage);
+  // null: no marker at the start (an edition's article that is not the first on its page); undefined: page 1.
+  markPageBreaks(article, pageStarts, firstPage);
   const ids = new Set<string>();
   collectIds(article, ids);
   const [clean] = epubNodes(article, { ids, seen: new Set(), inFigure: false, images });
