@@ -63,7 +63,10 @@ export type PrintProgress =
   | { stage: 'pdf'; pages: number }
   | { stage: 'png'; page: number; pages: number };
 
-/** The print's steps, in order: open the page, copyfit, read the lines/text/images, ask which fonts drew it, print, render the previews. */
+/**
+ * The print's steps: open the page, copyfit, read the lines/text/images, ask which fonts drew it, then the
+ * previews and the PDF, made side by side: `png` ends when the previews are taken, `pdf` when the PDF is done after them.
+ */
 export type PrintStep = 'open' | 'copyfit' | 'measure' | 'systemFonts' | 'pdf' | 'png';
 
 export interface PrintResult {

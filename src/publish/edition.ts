@@ -19,7 +19,7 @@ import type { LayoutOptions } from '../content/schema.js';
 import { editionPageGeometry, formatChineseDate, formatPageNumber, moduleFlex, moduleGeometry, renderEditionPage, renderPage, type Box, type Template } from '../layout/index.js';
 import { preparePhotos, withPreparedPhotos } from '../layout/photos.js';
 import type { ComposedPage } from '../print/edition.js';
-import { preflight, printPage, type BrowserSession, type RemoteImages } from '../print/index.js';
+import { preflight, printPage, type BrowserSession, type PrintOptions, type RemoteImages } from '../print/index.js';
 import { transformArticle, type ArticleProcessor, type SectionHead } from '../transform/index.js';
 import { PRESSWORK_VERSION } from '../version.js';
 import { writeAtomic } from './atomic.js';
@@ -231,6 +231,9 @@ export async function buildEdition(loaded: LoadedEdition, articles: EditionArtic
   context.workDirs.add(workDir);
   try {
     const allowedRoots = [context.template.dir, ...context.template.fonts.map((font) => dirname(font.cssPath))];
+    const wants = (format: EditionFormat) => context.write && context.formats.includes(format);
+    // A module's PDF goes into the edition's PDF, its preview into the page previews and the EPUB's cover.
+    const moduleOutputs = { pdf: wants('pdf'), previews: wants('png') || wants('epub') ? 'all' : 'none' } as const;
     const composed: ComposedPage[] = [];
     const pageReports: EditionPageReport[] = [];
     const pool = pLimit(context.concurrency);
@@ -268,7 +271,7 @@ export async function buildEdition(loaded: LoadedEdition, articles: EditionArtic
           pool(async () => {
             const box = furniture.frames[moduleIndex];
             if (!box) throw new Error(`page ${page.number} has no frame for module ${moduleIndex + 1}`);
-            return { module, box, printed: await printModule(module, moduleGeometry(geometry, box, furniture.typeArea.height), workDir, allowedRoots, context) };
+            return { module, box, printed: await printModule(module, moduleGeometry(geometry, box, furniture.typeArea.height), workDir, allowedRoots, moduleOutputs, context) };
           }),
         ),
       );
@@ -305,7 +308,6 @@ export async function buildEdition(loaded: LoadedEdition, articles: EditionArtic
     const orderedArticles = pageReports.flatMap((page) => page.articles.map((module) => ({ slug: module.slug, source: module.source, page: page.page })));
     if (file.messages.some((message) => message.fatal)) return report({ pages: pageReports, articles: orderedArticles });
 
-    const wants = (format: EditionFormat) => context.write && context.formats.includes(format);
     const payloads: Array<{ name: string; format: EditionFormat | 'png-more'; bytes: Uint8Array; pages?: number; fonts?: OutputRecord['fonts'] }> = [];
     const allModules = ready.flat();
     if (wants('pdf')) {
@@ -403,7 +405,14 @@ async function moduleArticle(entry: EditionArticle, article: Article, processor:
   return { entry, article: { ...article, file: copy }, tree, sectionHeads: copy.data.sectionHeads ?? [], chars: [...toText(tree).replace(/\s/g, '')].length };
 }
 
-async function printModule(module: ModuleArticle, geometry: ReturnType<typeof moduleGeometry>, workDir: string, allowedRoots: string[], context: EditionContext) {
+async function printModule(
+  module: ModuleArticle,
+  geometry: ReturnType<typeof moduleGeometry>,
+  workDir: string,
+  allowedRoots: string[],
+  outputs: NonNullable<PrintOptions['outputs']>,
+  context: EditionContext,
+) {
   const { article } = module;
   const moduleDir = await mkdtemp(join(workDir, 'module-'));
   const photos = await preparePhotos(article.frontMatter.photos ?? [], article.file, moduleDir);
@@ -415,6 +424,7 @@ async function printModule(module: ModuleArticle, geometry: ReturnType<typeof mo
     // One page: a module that does not fit is an error to fix in edition.yml, not a jump to another page.
     fit: { bodySize: geometry.bodySize, leading: geometry.leading, folio: doc.folio, maxPages: 1 },
     render: true,
+    outputs,
     previewScale: PREVIEW_SCALE,
     timeoutMs: context.timeoutMs,
     remoteImages: context.remoteImages,
