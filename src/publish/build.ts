@@ -184,7 +184,8 @@ export async function build(options: BuildOptions): Promise<BuildReport> {
     options.cwd,
     { what: 'slug', fix: '`slug:` in the front matter or rename its file' },
   );
-  const editionHeads = takeEditionHeads(editions, (source) => loaded.find((entry) => entry.source === source)?.article);
+  const bySource = new Map(loaded.map((entry) => [entry.source, entry]));
+  const editionHeads = takeEditionHeads(editions, (source) => bySource.get(source)?.article);
   const shard = options.shard;
   const share = shard ? loaded.filter((entry) => inShard(displayPath(options.cwd, entry.source), shard)) : loaded;
 
@@ -262,7 +263,6 @@ export async function build(options: BuildOptions): Promise<BuildReport> {
     };
     result.articles = await Promise.all(share.map((entry, index) => runOne(entry, index)));
     // Editions after their articles: an article that failed fails its edition, named at its line.
-    const bySource = new Map(loaded.map((entry) => [entry.source, entry]));
     const articleSlugs = new Map(loaded.flatMap((entry) => (entry.article ? [[entry.article.slug, displayPath(options.cwd, entry.source)] as const] : [])));
     markDuplicateSlugs(
       editions.flatMap((entry) => (entry.edition ? [{ slug: entry.edition.slug, path: entry.path, file: entry.file }] : [])),
