@@ -556,7 +556,7 @@ async function buildOne(entry: Loaded, context: BuildContext, onProgress: (progr
         outputs[format] = {
           path: relative(options.outDir, path),
           bytes: bytes.byteLength,
-          sha256: createHash('sha256').update(bytes).digest('hex'),
+          sha256: sha256(bytes),
           ...extra,
         };
       }
@@ -566,7 +566,7 @@ async function buildOne(entry: Loaded, context: BuildContext, onProgress: (progr
         outputs.png.more = morePngs.map((bytes, index) => ({
           path: `${slug}/${slug}-${index + 2}.png`,
           bytes: bytes.byteLength,
-          sha256: createHash('sha256').update(bytes).digest('hex'),
+          sha256: sha256(bytes),
         }));
       }
     }
@@ -616,6 +616,11 @@ export function sourceDateEpoch(env: NodeJS.ProcessEnv = process.env): number | 
 function displayPath(cwd: string, path: string): string {
   const inside = relative(cwd, path);
   return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : path;
+}
+
+/** The hex SHA-256 an output's manifest record carries. */
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** An error that fails this article (and only this one). */

@@ -25,7 +25,7 @@ import { PRESSWORK_VERSION } from '../version.js';
 import { writeAtomic } from './atomic.js';
 import { reusable } from './cache.js';
 import { DEFAULT_CONTENT_DIR } from './sources.js';
-import { fatal, toRecord, type ArticleReport, type MessageRecord, type OutputRecord } from './build.js';
+import { fatal, sha256, toRecord, type ArticleReport, type MessageRecord, type OutputRecord } from './build.js';
 import type { ManifestEdition } from './manifest.js';
 import type { Format } from './formats.js';
 
@@ -435,8 +435,4 @@ async function printModule(
 
 function round(value: number): number {
   return Math.round(value * 10) / 10;
-}
-
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
