@@ -17,6 +17,13 @@ export interface Chapter {
   ids: Set<string>;
 }
 
+/** Every section head the nav links to is an id of the chapter: a toc entry that leads nowhere is refused. */
+export function assertHeadsIn(chapter: Chapter, heads: Array<{ id: string; text: string }>): void {
+  for (const head of heads) {
+    if (!chapter.ids.has(head.id)) throw new Error(`section head "${head.text}" has id ${head.id}, which is not in the article tree`);
+  }
+}
+
 const serializer = unified().use(rehypeStringify, {
   // XHTML wants `<br />`; hex references (`&#x26;`) are XML's as much as HTML's, named ones are not.
   closeSelfClosing: true,

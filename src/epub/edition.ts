@@ -8,7 +8,7 @@ import type { VFile } from 'vfile';
 import type { FrontMatter } from '../content/schema.js';
 import { formatPageNumber, type LoadedFont } from '../layout/index.js';
 import type { SectionHead } from '../transform/index.js';
-import { articleChapter } from './chapter.js';
+import { articleChapter, assertHeadsIn } from './chapter.js';
 import { chapterXhtml, coverXhtml, type NavEntry, navTree } from './documents.js';
 import { assembleBook, type EpubResult } from './index.js';
 import { assertLanguageTag, type EpubMetadata, modifiedDate, URL_NAMESPACE, uuidV5 } from './metadata.js';
@@ -63,9 +63,7 @@ export async function buildEditionEpub(input: EditionEpubInput): Promise<EpubRes
     // The page's marker opens its first article; the articles after it on the page carry none.
     const first = firstOn.get(chapter.page) === index ? { page: chapter.page, label: labelOf(chapter.page) } : null;
     const markup = articleChapter(chapter.tree, input.lang, [], new Map(), first);
-    for (const head of chapter.sectionHeads) {
-      if (!markup.ids.has(head.id)) throw new Error(`section head "${head.text}" has id ${head.id}, which is not in the article tree`);
-    }
+    assertHeadsIn(markup, chapter.sectionHeads);
     return { id: `article-${index + 1}`, href: hrefOf(index), xhtml: chapterXhtml({ lang: input.lang, title: chapter.frontMatter.headline }, markup.markup) };
   });
 

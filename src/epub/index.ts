@@ -15,7 +15,7 @@ import type { LoadedFont } from '../layout/index.js';
 import type { PageStart } from '../print/index.js';
 import type { SectionHead } from '../transform/index.js';
 import { pack } from './archive.js';
-import { articleChapter } from './chapter.js';
+import { articleChapter, assertHeadsIn } from './chapter.js';
 import {
   articleContents,
   type BookContents,
@@ -97,9 +97,7 @@ export async function buildEpub(input: EpubInput): Promise<EpubResult> {
     });
   }
   const chapter = articleChapter(input.tree, meta.lang, pageStarts, packed.images);
-  for (const head of input.sectionHeads) {
-    if (!chapter.ids.has(head.id)) throw new Error(`section head "${head.text}" has id ${head.id}, which is not in the article tree`);
-  }
+  assertHeadsIn(chapter, input.sectionHeads);
   const png = input.print?.png;
   const cover = png instanceof Promise || (png !== undefined && png.byteLength > 0) ? { png, xhtml: coverXhtml(meta) } : undefined;
   const { chapters, pageList } = articleContents(cover !== undefined, pageStarts.length + 1);
