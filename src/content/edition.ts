@@ -7,7 +7,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { VFile } from 'vfile';
 import { z } from 'zod';
 import { checkText, normaliseLineEndings } from './decode.js';
-import { isoDate, layoutSchema, pageNumber, text, type LayoutOptions } from './schema.js';
+import { isoDate, layoutSchema, pageNumber, slug, text, type LayoutOptions } from './schema.js';
 import { validateYamlWithLines } from './validate.js';
 
 export const EDITION_FILE = 'edition.yml';
@@ -37,10 +37,7 @@ export const editionSchema = z.strictObject({
   /** 期号: the issue number, 第N期. */
   issue: z.number().int().positive(),
   /** The edition's output folder and file names; default: edition.yml's folder name. */
-  slug: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be lower-case ASCII letters, digits, ".", "_" or "-"')
-    .optional(),
+  slug: slug.optional(),
   lang: text.default('zh-CN'),
   /** The edition's page preset and overrides (the paper's config's, if it names none). */
   layout: layoutSchema.optional(),
@@ -144,9 +141,4 @@ export function editionFromText(file: VFile, value: string, configLayout: Layout
     layout: { ...configLayout, ...data.layout },
     pages,
   };
-}
-
-/** edition.yml's articles in edition order. */
-export function editionArticles(edition: Edition): EditionArticle[] {
-  return edition.pages.flatMap((page) => page.articles);
 }

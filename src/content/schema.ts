@@ -60,6 +60,9 @@ export const layoutSchema = z
     message: '`span` must not be larger than `columns`',
   });
 
+/** An output folder's and its files' name (an article's or an edition's). */
+export const slug = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be lower-case ASCII letters, digits, ".", "_" or "-"');
+
 /** 版次: a number (3) or a label (A03). */
 export const pageNumber = z.union([z.number().int().positive(), text]);
 
@@ -74,10 +77,7 @@ export const frontMatterSchema = z.strictObject({
   section: text.optional(),
   page: pageNumber.optional(),
   lang: text.default('zh-CN'),
-  slug: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be lower-case ASCII letters, digits, ".", "_" or "-"')
-    .optional(),
+  slug: slug.optional(),
   photos: z.array(photoSchema).optional(),
   layout: layoutSchema.optional(),
 });
