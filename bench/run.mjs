@@ -146,6 +146,8 @@ log(`presswork bench in ${work} (reps ${REPS}, batch ${BATCH}); load average ${l
 try {
   // presswork's own HTML for the seed, at the size its copyfit chose: the page everyone prints.
   const html = join(work, 'html', seedSlug, `${seedSlug}.html`);
+  /** One run of the floor (bench/floor.mjs) on that HTML, as its own process. */
+  const runFloor = (...extra) => timed(process.execPath, [join(root, 'bench', 'floor.mjs'), html, join(work, 'floor.pdf'), ...extra]);
   // BENCH_SECTIONS=- only prints the table of an existing BENCH_OUT (runs merged by hand, say).
   if (['a', 'b', 'e'].some(want)) presswork(['build', seed, '--out', join(work, 'html'), '--format', 'html', '--no-cache'], project);
 
@@ -155,11 +157,11 @@ try {
     log('(a) floor: bare Puppeteer …');
     const floorRuns = [];
     for (let rep = 0; rep < REPS; rep++) {
-      const run = timed(process.execPath, [join(root, 'bench', 'floor.mjs'), html, join(work, 'floor.pdf')]);
+      const run = runFloor();
       floorRuns.push({ wallMs: run.ms, ...JSON.parse(run.stdout) });
     }
     const floorMarginal = JSON.parse(
-      timed(process.execPath, [join(root, 'bench', 'floor.mjs'), html, join(work, 'floor.pdf'), '--marginal', String(Math.max(REPS, MARGINAL))]).stdout,
+      runFloor('--marginal', String(Math.max(REPS, MARGINAL))).stdout,
     );
     results.floor = {
       wallMs: median(floorRuns.map((run) => run.wallMs)),
@@ -186,7 +188,7 @@ try {
     const pdfOnlyRuns = [];
     const floorRuns = [];
     for (let rep = 0; rep < REPS; rep++) {
-      floorRuns.push(timed(process.execPath, [join(root, 'bench', 'floor.mjs'), html, join(work, 'floor.pdf')]).ms);
+      floorRuns.push(runFloor().ms);
       coldRuns.push(presswork(['build', seed, '--out', join(work, `cold-${rep}`), '--no-cache'], project).ms);
       pdfOnlyRuns.push(presswork(['build', seed, '--out', join(work, `cold-pdf-${rep}`), '--format', 'pdf', '--no-cache'], project).ms);
     }
@@ -327,7 +329,7 @@ try {
       [join(peersDir, 'node_modules', '.bin', name)].find((path) => existsSync(path)) ?? spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim();
     const noSandbox = process.getuid?.() === 0;
     // The floor's PDF is what the peers' text is checked against (made here when section a did not run).
-    if (!existsSync(join(work, 'floor.pdf'))) timed(process.execPath, [join(root, 'bench', 'floor.mjs'), html, join(work, 'floor.pdf')]);
+    if (!existsSync(join(work, 'floor.pdf'))) runFloor();
     for (const [name, args] of [
       // pagedjs-cli launches Puppeteer's Chromium: PUPPETEER_EXECUTABLE_PATH points it at ours; as root it needs --no-sandbox.
       ['pagedjs-cli', (out) => [peerHtml, '-o', out, ...(noSandbox ? ['--browserArgs=--no-sandbox'] : [])]],
@@ -343,7 +345,7 @@ try {
       const out = join(work, `${name}.pdf`);
       // Each peer run beside a floor run, as the cold builds are: the ratio holds on a machine whose load moves.
       for (let rep = 0; rep < REPS; rep++) {
-        floorRuns.push(timed(process.execPath, [join(root, 'bench', 'floor.mjs'), html, join(work, 'floor.pdf')]).ms);
+        floorRuns.push(runFloor().ms);
         runs.push(timed(path, args(out), { cwd: peerDir, env: { ...process.env, PUPPETEER_EXECUTABLE_PATH: chromium } }).ms);
       }
       // Proof that the peer printed the page, not an empty or font-less one: its pages and text against the floor's PDF.
