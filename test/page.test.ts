@@ -4,7 +4,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Element, Root } from 'hast';
 import { toText } from 'hast-util-to-text';
 import sharp from 'sharp';
@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadArticle, loadConfig } from '../src/content/load.js';
 import type { LayoutOptions } from '../src/content/schema.js';
 import { loadTemplate, renderPage, TEMPLATES_DIR } from '../src/layout/index.js';
-import { BrowserSession, preflight, printPage, type Preflight, type PrintOptions, type PrintResult, type PrintProgress } from '../src/print/index.js';
+import { BrowserSession, openPrintPage, preflight, printPage, type Preflight, type PrintOptions, type PrintResult, type PrintProgress } from '../src/print/index.js';
 import { createArticleProcessor, transformArticle } from '../src/transform/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -179,6 +179,85 @@ describe('the seed on a4: continuation pages', () => {
       const before = laid.printed.lines.filter((line) => line.blockId === start.blockId && line.page < start.page).map((line) => line.text).join('');
       expect(squeeze(before).length).toBeLessThanOrEqual(start.offset);
       if (start.offset > 0) expect(laid.printed.laidOut).toContain(`data-block="${start.blockId}"`);
+    }
+  });
+});
+
+describe('a page that printed another article first', () => {
+  // A pooled page rewrites its document for the next article instead of navigating (openPrintPage).
+  // What it prints must not know it: the same bytes as a page that printed nothing before.
+  async function docOf(path: string, layout: LayoutOptions) {
+    const loaded = await loadArticle(path, loadConfig(root));
+    loaded.layout = { ...loaded.layout, ...layout };
+    const template = loadTemplate('newspaper');
+    return { path, template, doc: renderPage(loaded, await transformArticle(processor, loaded.file), template) };
+  }
+  const print = async (session: BrowserSession, { path, template, doc }: Awaited<ReturnType<typeof docOf>>) => {
+    const printed = await printPage(session, doc, {
+      workDir: mkdtempSync(join(scratch, 'work-')),
+      allowedRoots: [template.dir, join(path, '..'), ...template.fonts.map((font) => join(font.cssPath, '..'))],
+      metadata: { title: 't', authors: [], keywords: [], lang: 'zh-CN', creator: 'presswork test', sourceDateEpoch: 0 },
+      fit: { bodySize: doc.geometry.bodySize, leading: doc.geometry.leading, folio: doc.folio, maxPages: 50 },
+      previewScale: 0.5,
+    });
+    return { pdf: Buffer.from(printed.pdf), pngs: printed.pngs.map((png) => Buffer.from(png)), fit: printed.fit, lines: printed.lines, laidOut: printed.laidOut, images: printed.images };
+  };
+
+  it('prints the next article byte for byte as a fresh page does: PDF, previews, layout', async () => {
+    await sharp({ create: { width: 400, height: 300, channels: 3, background: '#468' } }).png().toFile(join(scratch, 'shot.png'));
+    // Another page size, a photo and a footnote (a #fragment link in the PDF) after the seed on a4.
+    const first = await docOf(seed, { preset: 'a4' });
+    const next = await docOf(article('next.md', `${'职工之家建设要实，服务职工要细。'.repeat(40)}[^1]\n\n![车间](shot.png)\n\n${'工会干部深入一线。'.repeat(60)}\n\n[^1]: 见工会年报。`), {});
+    const reused = new BrowserSession();
+    const fresh = new BrowserSession();
+    try {
+      const before = await print(reused, first);
+      const after = await print(reused, next);
+      const alone = await print(fresh, next);
+      expect(before.fit.pages.length).toBeGreaterThan(1);
+      expect(after.images.map((image) => image.loaded)).toEqual([true]);
+      expect(after.pdf.equals(alone.pdf)).toBe(true);
+      expect(after.pngs).toHaveLength(alone.pngs.length);
+      after.pngs.forEach((png, index) => expect(png.equals(alone.pngs[index]!)).toBe(true));
+      expect(after.fit).toEqual(alone.fit);
+      expect(after.lines).toEqual(alone.lines);
+      expect(after.laidOut).toBe(alone.laidOut);
+      expect(after.images).toEqual(alone.images);
+      // And the first article's page was not the same as the next: the comparison could have failed.
+      expect(before.pdf.equals(after.pdf)).toBe(false);
+    } finally {
+      await Promise.all([reused.close(), fresh.close()]);
+    }
+  });
+
+  it('rewrites the document in place: no navigation, the new title and body, fonts already in', async () => {
+    const session = new BrowserSession();
+    const template = loadTemplate('newspaper');
+    const roots = [scratch, template.dir, ...template.fonts.map((font) => join(font.cssPath, '..'))];
+    const html = (title: string) => `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${title}</title>${template.fonts.map((font) => `<link rel="stylesheet" href="${pathToFileURL(font.cssPath).href}">`).join('')}<style>body { font-family: "${template.fonts[0]!.family}"; }</style></head><body><p data-doc="${title}">职工之家。</p></body></html>`;
+    try {
+      await session.withPage(async (page) => {
+        const fonts: string[] = [];
+        page.on('request', (request) => {
+          if (request.resourceType() === 'font') fonts.push(request.url());
+        });
+        const viewport = { width: 800, height: 600, deviceScaleFactor: 1 };
+        const a = join(scratch, 'a.html');
+        writeFileSync(a, html('甲'));
+        await (await openPrintPage(page, { path: a, html: html('甲') }, { roots, viewport })).release();
+        const loadedFirst = fonts.length;
+        expect(loadedFirst).toBeGreaterThan(0);
+        const b = join(scratch, 'b.html');
+        writeFileSync(b, html('乙'));
+        await (await openPrintPage(page, { path: b, html: html('乙') }, { roots, viewport })).release();
+        expect(page.url()).toBe(pathToFileURL(a).href);
+        expect(await page.evaluate(() => [document.title, document.querySelector('p')?.dataset.doc, document.querySelectorAll('p').length])).toEqual(['乙', '乙', 1]);
+        // The same characters: their font chunks were not asked for again.
+        expect(fonts.length).toBe(loadedFirst);
+        expect(await page.evaluate(() => [...document.fonts].some((face) => face.status === 'loaded'))).toBe(true);
+      });
+    } finally {
+      await session.close();
     }
   });
 });

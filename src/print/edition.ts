@@ -42,7 +42,7 @@ export async function printFurniture(session: BrowserSession, html: string, geom
   await writeFile(htmlPath, html);
   return session.withPage(
     async (page) => {
-      const opened = await openPrintPage(page, htmlPath, {
+      const opened = await openPrintPage(page, { path: htmlPath, html }, {
         roots: [options.workDir, ...options.allowedRoots],
         viewport: { width: Math.ceil(geometry.width * MM_TO_PX), height: Math.ceil(geometry.height * MM_TO_PX), deviceScaleFactor: options.previewScale },
       });
