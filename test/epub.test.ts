@@ -153,6 +153,7 @@ describe('buildEpub: reproducible', () => {
     vi.setSystemTime(new Date('2001-02-03T04:05:06Z'));
     const { bytes: first } = await buildEpub(input);
     vi.setSystemTime(new Date('2031-12-30T23:58:00Z'));
+    // Also made from the font chunks the first build decoded and kept (fonts.ts), which must not change a byte.
     const { bytes: second } = await buildEpub(await inputFrom(seedLike));
     vi.useRealTimers();
     const identifier = async (bytes: Uint8Array) => /<dc:identifier id="pub-id">([^<]+)</.exec(file(await unpack(bytes), 'OEBPS/content.opf'))?.[1];
