@@ -223,8 +223,10 @@ export class BrowserSession {
       // A killed Chromium also leaves its singleton-socket folder in the temp folder; the profile links to it.
       const socket = await readlink(join(profile, 'SingletonSocket')).catch(() => undefined);
       // Chromium's helper processes can still be writing there for a moment after the main one dies.
-      for (let round = 0; round < 20 && (await exists(profile)); round++) {
+      // Looked at again only after a pause: the first removal almost always holds, and the build waits for this one.
+      for (let round = 1; ; round++) {
         await rm(profile, { recursive: true, force: true }).catch(() => undefined);
+        if (round === 20 || !(await exists(profile))) break;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       if (socket && /org\.chromium\.Chromium\.\w+$/.test(dirname(socket))) await rm(dirname(socket), { recursive: true, force: true });
