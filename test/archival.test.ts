@@ -4,7 +4,7 @@
 // and keeps its tags and outline; the manifest reports the EPUB's fonts.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,8 @@ function buildIn(name: string, tz: string): Built {
   const dir = join(parent, name);
   mkdirSync(join(dir, 'content'), { recursive: true });
   cpSync(join(root, 'content', `${slug}.md`), join(dir, 'content', `${slug}.md`));
+  // A link to a path: the print page is loaded from a temporary folder, which such a link must not reach into the PDF.
+  appendFileSync(join(dir, 'content', `${slug}.md`), '\n参见[上一篇](other.md)。\n');
   cpSync(join(root, 'presswork.config.yml'), join(dir, 'presswork.config.yml'));
   const result = spawnSync(process.execPath, [cli, 'build', '--out', 'output', '--json'], {
     cwd: dir,

@@ -105,6 +105,21 @@ describe('renderPage image paths', () => {
     const { html } = renderPage(article, tree, loadTemplate('newspaper'));
     expect(html).toContain('src="file:///news/content/photos/zhao.jpg"');
   });
+
+  it('unlinks a link to a path, which would print as a link into the temporary folder; keeps its words, and links to the web and into the page', async () => {
+    const file = new VFile({ path: '/news/content/story.md', value: '见[另一篇](other.md)、[上级](../index.html)、[网页](https://example.com/a)、[邮件](mailto:desk@example.com)和脚注[^1]。\n\n[^1]: 注释。' });
+    file.data.frontMatter = frontMatterSchema.parse({ headline: '标题' });
+    const tree = await transformArticle(createArticleProcessor(), file);
+    const article = { file, frontMatter: file.data.frontMatter, slug: 'story', runningHead: { sampleFields: [] }, layout: {} };
+    const { html } = renderPage(article, tree, loadTemplate('newspaper'));
+    const links = [...html.matchAll(/<a\b([^>]*)>(.*?)<\/a>/g)].map(([, attributes, words]) => [/href="([^"]*)"/.exec(attributes ?? '')?.[1] ?? null, words]);
+    expect(links).toContainEqual([null, '另一篇']);
+    expect(links).toContainEqual([null, '上级']);
+    expect(links).toContainEqual(['https://example.com/a', '网页']);
+    expect(links).toContainEqual(['mailto:desk@example.com', '邮件']);
+    expect(links.some(([href]) => href?.startsWith('#'))).toBe(true);
+    expect(html).not.toContain('other.md');
+  });
 });
 
 describe('page geometry', () => {

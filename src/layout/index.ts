@@ -108,6 +108,11 @@ export function renderPage(article: Article, tree: Root, template: Template, opt
     if (typeof src === 'string' && !hasUrlScheme(src)) {
       node.properties.src = assetUrl(resolve(contentDir, src));
     }
+    // A link to a path (`other.md`) leads nowhere from the PDF or the published page, and Chromium
+    // would print it as a link into the build's temporary folder, a new one every build: it keeps
+    // its words, unlinked, as in the EPUB. Links into the page (`#…`) and to the web stay.
+    const href = node.tagName === 'a' ? node.properties.href : undefined;
+    if (typeof href === 'string' && !href.startsWith('#') && !hasUrlScheme(href)) delete node.properties.href;
   });
   breakHeadlinesAtPhrases(page);
   keepLastCharactersTogether(page);
