@@ -190,8 +190,8 @@ export interface PrintDocument {
  * stay in the renderer, which a navigation throws away and loads again (0.8 s of Chromium CPU an
  * article for the seed, against 0.1 s). Everything else starts over as in a fresh document: the
  * DOM, the styles, the layout, the document's event listeners. Its address stays the first
- * print's, which only a relative link would show, and the sanitizer lets none through but
- * `#fragment` ones, which point into the page either way.
+ * print's, which nothing printed shows: `#fragment` links point into the page either way, and
+ * links to paths are unlinked before the print (renderPage).
  */
 const holdsOurDocument = new WeakSet<Page>();
 
