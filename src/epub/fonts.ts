@@ -127,8 +127,11 @@ function decodedChunk(path: string): Promise<Buffer> {
   }
   const decoding = readFile(path).then((bytes) => fontverter.convert(bytes, 'truetype'));
   decoded.set(path, decoding);
+  // Either outcome counts only for the entry still kept: one dropped while it decoded is not the cache's any more.
+  const current = () => decoded.get(path) === decoding;
   decoding.then(
     (bytes) => {
+      if (!current()) return;
       decodedBytes.set(path, bytes.byteLength);
       let total = [...decodedBytes.values()].reduce((sum, size) => sum + size, 0);
       for (const oldest of decoded.keys()) {
@@ -138,7 +141,9 @@ function decodedChunk(path: string): Promise<Buffer> {
         decodedBytes.delete(oldest);
       }
     },
-    () => decoded.delete(path),
+    () => {
+      if (current()) decoded.delete(path);
+    },
   );
   return decoding;
 }
