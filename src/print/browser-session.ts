@@ -140,17 +140,16 @@ export class BrowserSession {
     let finished = false;
     try {
       const work = fn(page, run);
-      if (timeoutMs === undefined) {
-        const result = await work;
-        finished = true;
-        return result;
+      let result: T;
+      if (timeoutMs === undefined) result = await work;
+      else {
+        // A run that times out is abandoned: closing its page below makes its pending calls fail, unheard.
+        work.catch(() => undefined);
+        const limit = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new PageTimeoutError(timeoutMs)), timeoutMs);
+        });
+        result = await Promise.race([work, limit]);
       }
-      // A run that times out is abandoned: closing its page below makes its pending calls fail, unheard.
-      work.catch(() => undefined);
-      const limit = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new PageTimeoutError(timeoutMs)), timeoutMs);
-      });
-      const result = await Promise.race([work, limit]);
       finished = true;
       return result;
     } finally {
