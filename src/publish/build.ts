@@ -331,7 +331,6 @@ async function load(source: string, config: ProjectConfig): Promise<Loaded> {
   }
 }
 
-/** Two articles that would write the same output folder: both fail, each naming the other. */
 /** Articles (or editions) that would write one folder: each fails, its message naming all of them and the fix. */
 function markDuplicateSlugs(entries: Array<{ slug: string; path: string; file: VFile }>, cwd: string, words: { what: string; fix: string }): void {
   const bySlug = new Map<string, typeof entries>();
