@@ -97,6 +97,14 @@ describe('the archival PDF', async () => {
     const xmp = xmpOf(doc);
     const uuid = (permanent ?? '').toLowerCase().replace(/^(.{8})(.{4}).(.{3}).(.{3})(.{12})$/, '$1-$2-5$3-.$4-$5');
     expect(xmp).toMatch(new RegExp(`<xmpMM:DocumentID>uuid:${uuid.replace('.', '[89ab]')}</xmpMM:DocumentID>`));
+    // The ID is the hash of the file as written with a zero ID: zeroing it again gives those bytes back.
+    const file = Buffer.from(builds[0]?.file('pdf') ?? Buffer.alloc(0)).toString('latin1');
+    const documentUuid = /<xmpMM:DocumentID>uuid:([0-9a-f-]{36})</.exec(file)?.[1] ?? '';
+    const zeroed = file
+      .replaceAll(`<${permanent}>`, `<${'0'.repeat(32)}>`)
+      .replaceAll(`uuid:${documentUuid}`, 'uuid:00000000-0000-5000-8000-000000000000');
+    expect(zeroed).not.toBe(file);
+    expect(createHash('sha256').update(Buffer.from(zeroed, 'latin1')).digest('hex').slice(0, 32)).toBe(permanent?.toLowerCase());
   });
 
   it('carries title, authors, language, description, tool and dates in XMP, agreeing with the document info', async () => {

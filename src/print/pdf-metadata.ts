@@ -40,14 +40,31 @@ export async function finishPdf(raw: Uint8Array, metadata: PdfMetadata): Promise
     modified: doc.getModificationDate(),
   };
 
-  // First pass with a zero ID; its hash becomes the ID of the second.
+  // Saved once with a zero ID; the hash of those bytes becomes the ID, written over the zeros. Every
+  // place holding the ID keeps its length, so the file is what a second save with that ID would give.
   const xmpRef = doc.context.nextRef();
   setIds(doc, xmpRef, facts, ZERO_ID);
-  const draft = await doc.save({ useObjectStreams: false });
-  const id = createHash('sha256').update(draft).digest('hex').slice(0, 32);
-  setIds(doc, xmpRef, facts, id);
   const pdf = await doc.save({ useObjectStreams: false });
+  const id = createHash('sha256').update(pdf).digest('hex').slice(0, 32);
+  writeId(pdf, id);
   return { pdf, pages: doc.getPageCount() };
+}
+
+/** Writes `id` over the zero ID: the trailer's two halves, and the XMP's document and instance IDs. */
+function writeId(pdf: Uint8Array, id: string): void {
+  const text = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength);
+  const replace = (placeholder: string, value: string, from: number, count: number): void => {
+    let at = from;
+    for (let n = 0; n < count; n++) {
+      at = text.indexOf(placeholder, at, 'latin1');
+      if (at < 0) throw new Error(`finishPdf: the saved PDF lacks its placeholder ${placeholder}`);
+      text.write(value, at, 'latin1');
+      at += placeholder.length;
+    }
+  };
+  // The XMP stream is written before the trailer, which is the file's last dictionary.
+  replace(`uuid:${documentUuid(ZERO_ID)}`, `uuid:${documentUuid(id)}`, 0, 2);
+  replace(`<${ZERO_ID}>`, `<${id}>`, text.lastIndexOf('trailer', undefined, 'latin1'), 2);
 }
 
 interface XmpFacts extends PdfMetadata {
