@@ -203,6 +203,20 @@ describe('the edition EPUB', () => {
     }
   });
 
+  it('carries each article\'s photos: the file packed as it is and shown in its chapter, a photo yet to come as its captioned frame', async () => {
+    const book = await (zip ??= JSZip.loadAsync(readFileSync(edition('sample.epub'))));
+    const images = Object.keys(book.files).filter((name) => name.startsWith('OEBPS/images/'));
+    expect(images).toEqual(['OEBPS/images/image-1.jpg']);
+    const packed = await book.file('OEBPS/images/image-1.jpg')?.async('nodebuffer');
+    expect(packed?.equals(readFileSync(join(fixture, 'photos', 'zhao-ying.jpg')))).toBe(true);
+    expect(await text('content.opf')).toMatch(/<item id="[^"]+" href="images\/image-1\.jpg" media-type="image\/jpeg"/);
+    const chapter = await text('article-3.xhtml');
+    expect(chapter).toContain('<img class="photo" src="images/image-1.jpg" alt="赵莹，京城机电控股有限公司工会主席" width="300" height="400" />');
+    expect(chapter).toContain('<figure class="portrait" id="photo-2"><figcaption><span class="name">肖辉利</span><span class="caption">京粮集团工会主席</span></figcaption></figure>');
+    // The articles without photos have none.
+    for (const n of [1, 2]) expect(await text(`article-${n}.xhtml`)).not.toContain('<figure');
+  });
+
   it('names the edition: title, identifier from paper, date and issue, every author once, the paper and the date', async () => {
     const opf = await text('content.opf');
     expect(opf).toContain('<dc:title>《首都职工报》2026年11月29日 第1234期</dc:title>');

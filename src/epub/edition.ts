@@ -10,7 +10,8 @@ import { formatPageNumber, type LoadedFont } from '../layout/index.js';
 import type { SectionHead } from '../transform/index.js';
 import { articleChapter, assertHeadsIn } from './chapter.js';
 import { chapterXhtml, coverXhtml, type NavEntry, navTree } from './documents.js';
-import { assembleBook, type EpubResult } from './index.js';
+import { type ImageSource, packImageGroups } from './images.js';
+import { assembleBook, type EpubResult, reportUnpacked } from './index.js';
 import { assertLanguageTag, type EpubMetadata, modifiedDate, URL_NAMESPACE, uuidV5 } from './metadata.js';
 import { pageId } from './page-breaks.js';
 import { epubTemplate, type EpubTemplate } from './stylesheet.js';
@@ -21,6 +22,10 @@ export interface EditionChapter {
   sectionHeads: SectionHead[];
   /** The edition page it is printed on (1-based). */
   page: number;
+  /** Its photos and local body images, checked by the caller to lie in the article's folder. */
+  images?: ImageSource[];
+  /** The article's file as the edition names it, for messages. */
+  name?: string;
 }
 
 export interface EditionPage {
@@ -59,10 +64,15 @@ export async function buildEditionEpub(input: EditionEpubInput): Promise<EpubRes
   });
   const labelOf = (page: number) => String(input.pages.find((entry) => entry.page === page)?.label ?? page);
 
+  const packed = await packImageGroups(input.chapters.map((chapter) => chapter.images ?? []));
+  for (const skipped of packed.skipped) {
+    const name = input.chapters[skipped.group]?.name;
+    reportUnpacked(input.file, skipped, name ? ` of \`${name}\`` : '');
+  }
   const chapters = input.chapters.map((chapter, index) => {
     // The page's marker opens its first article; the articles after it on the page carry none.
     const first = firstOn.get(chapter.page) === index ? { page: chapter.page, label: labelOf(chapter.page) } : null;
-    const markup = articleChapter(chapter.tree, input.lang, [], new Map(), first);
+    const markup = articleChapter(chapter.tree, input.lang, [], packed.groups[index] ?? new Map(), first);
     assertHeadsIn(markup, chapter.sectionHeads);
     return { id: `article-${index + 1}`, href: hrefOf(index), xhtml: chapterXhtml({ lang: input.lang, title: chapter.frontMatter.headline }, markup.markup) };
   });
@@ -86,6 +96,7 @@ export async function buildEditionEpub(input: EditionEpubInput): Promise<EpubRes
     toc,
     pageList,
     cover,
+    images: packed.groups.flatMap((images) => [...images.values()]),
     fonts: input.fonts,
     template: input.template ?? epubTemplate(),
     file: input.file,

@@ -40,25 +40,39 @@ export interface PackResult {
  * is re-encoded upright and scaled: PNG where it has transparency, else JPEG.
  */
 export async function packImages(sources: ImageSource[]): Promise<PackResult> {
-  const images = new Map<string, PackedImage>();
-  const skipped: PackResult['skipped'] = [];
+  const { groups, skipped } = await packImageGroups([sources]);
+  return { images: groups[0] ?? new Map(), skipped };
+}
+
+/**
+ * The images of a book of several articles (an edition): each group is one article's sources, and its
+ * `src`s mean something in that article only (two articles may each name their own `photo.jpg`). A file
+ * named by several articles is packed once; the numbering runs through the whole book.
+ */
+export async function packImageGroups(sourceGroups: ImageSource[][]): Promise<{ groups: Array<PackResult['images']>; skipped: Array<PackResult['skipped'][number] & { group: number }> }> {
   const byPath = new Map<string, PackedImage>();
-  for (const { src, path } of sources) {
-    if (images.has(src)) continue;
-    const known = byPath.get(path);
-    if (known) {
-      images.set(src, { ...known, src });
-      continue;
+  const skipped: Array<PackResult['skipped'][number] & { group: number }> = [];
+  const groups: Array<PackResult['images']> = [];
+  for (const [group, sources] of sourceGroups.entries()) {
+    const images = new Map<string, PackedImage>();
+    for (const { src, path } of sources) {
+      if (images.has(src)) continue;
+      const known = byPath.get(path);
+      if (known) {
+        images.set(src, { ...known, src });
+        continue;
+      }
+      try {
+        const packed = await packOne(src, path, byPath.size + 1);
+        byPath.set(path, packed);
+        images.set(src, packed);
+      } catch (error) {
+        skipped.push({ group, src, reason: error instanceof Error ? error.message : String(error) });
+      }
     }
-    try {
-      const packed = await packOne(src, path, byPath.size + 1);
-      byPath.set(path, packed);
-      images.set(src, packed);
-    } catch (error) {
-      skipped.push({ src, reason: error instanceof Error ? error.message : String(error) });
-    }
+    groups.push(images);
   }
-  return { images, skipped };
+  return { groups, skipped };
 }
 
 async function packOne(src: string, path: string, number: number): Promise<PackedImage> {

@@ -90,12 +90,7 @@ export async function buildEpub(input: EpubInput): Promise<EpubResult> {
   const template = input.template ?? epubTemplate();
   const pageStarts = input.print?.pageStarts ?? [];
   const packed = await packImages(input.images ?? []);
-  for (const { src, reason } of packed.skipped) {
-    input.file?.message(`the image \`${src}\` could not be packed into the EPUB (${reason}); the EPUB shows its caption or alternative text instead — give a JPEG, PNG, WebP, AVIF, GIF or TIFF file`, {
-      ruleId: 'epub-image',
-      source: 'presswork',
-    });
-  }
+  for (const skipped of packed.skipped) reportUnpacked(input.file, skipped);
   const chapter = articleChapter(input.tree, meta.lang, pageStarts, packed.images);
   assertHeadsIn(chapter, input.sectionHeads);
   const png = input.print?.png;
@@ -119,6 +114,14 @@ export async function buildEpub(input: EpubInput): Promise<EpubResult> {
     );
   }
   return result;
+}
+
+/** An image the EPUB could not pack, told to the article's file (or the edition's, `where` naming the article). */
+export function reportUnpacked(file: VFile | undefined, { src, reason }: { src: string; reason: string }, where = ''): void {
+  file?.message(`the image \`${src}\`${where} could not be packed into the EPUB (${reason}); the EPUB shows its caption or alternative text instead — give a JPEG, PNG, WebP, AVIF, GIF or TIFF file`, {
+    ruleId: 'epub-image',
+    source: 'presswork',
+  });
 }
 
 export interface Book {

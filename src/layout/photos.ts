@@ -125,6 +125,15 @@ export function withPreparedPhotos(tree: Root, prepared: PreparedPhoto[], use: '
 }
 
 /**
+ * What an EPUB of the article shows and packs: the tree with the photo files
+ * themselves (the originals, not the print copies), and its local images.
+ */
+export async function epubPhotos(tree: Root, prepared: PreparedPhoto[], articleDir: string): Promise<{ tree: Root; images: Array<{ src: string; path: string }> }> {
+  const shown = withPreparedPhotos(tree, prepared, 'original');
+  return { tree: shown, images: await localImages(shown, prepared, articleDir) };
+}
+
+/**
  * The local image files an EPUB of the tree can carry: the photos found on
  * disk, and body images whose `src` is a path to a file inside the article's
  * folder (the same rule the print follows). Keyed by `src` as the tree

@@ -13,7 +13,7 @@ import { loadArticle, loadConfig, slugFromPath, type Article } from '../content/
 import { deckSummary, type ProjectConfig } from '../content/schema.js';
 import { loadTemplate, relativeUrl, renderPage, withLaidOutBody, type Template } from '../layout/index.js';
 import { COPYFIT_MAX_CHARS, limitCopyfit } from '../layout/large-article.js';
-import { localImages, preparePhotos, withPreparedPhotos } from '../layout/photos.js';
+import { epubPhotos, preparePhotos, withPreparedPhotos } from '../layout/photos.js';
 import { BrowserCrashError, BrowserSession, PageTimeoutError, preflight, printPage, type PageStart, type Preflight, type PrintProgress, type RemoteImages } from '../print/index.js';
 import { createArticleProcessor, transformArticle, type ArticleProcessor } from '../transform/index.js';
 import { PRESSWORK_VERSION } from '../version.js';
@@ -438,13 +438,11 @@ async function buildOne(entry: Loaded, context: BuildContext, onProgress: (progr
     // print is through, so the article's messages keep the pipeline's order.
     const makeEpub = async (pageStarts: PageStart[], png: Uint8Array | Promise<Uint8Array>) => {
       const epubFile = new VFile({ path: source });
-      // The EPUB carries the photo files themselves (the originals, not the print copies) and the body's local images.
-      const epubTree = withPreparedPhotos(tree, photos, 'original');
+      const shown = await epubPhotos(tree, photos, dirname(source));
       // The EPUB maker (subset-font, fontkit, sharp, jszip) loads while the page prints, not before Chromium can start on it.
       const { buildEpub } = await import('../epub/index.js');
       const epub = await buildEpub({
-        tree: epubTree,
-        images: await localImages(epubTree, photos, dirname(source)),
+        ...shown,
         frontMatter: article.frontMatter,
         slug: article.slug,
         sectionHeads: file.data.sectionHeads ?? [],

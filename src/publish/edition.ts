@@ -17,7 +17,7 @@ import { EDITION_FILE, loadEdition, type Edition, type EditionArticle } from '..
 import type { Article } from '../content/load.js';
 import type { LayoutOptions } from '../content/schema.js';
 import { editionPageGeometry, formatChineseDate, formatPageNumber, moduleFlex, moduleGeometry, renderEditionPage, renderPage, type Box, type Template } from '../layout/index.js';
-import { preparePhotos, withPreparedPhotos } from '../layout/photos.js';
+import { epubPhotos, type PreparedPhoto, preparePhotos, withPreparedPhotos } from '../layout/photos.js';
 import type { ComposedPage } from '../print/edition.js';
 import { preflight, printPage, type BrowserSession, type PrintOptions, type RemoteImages } from '../print/index.js';
 import { transformArticle, type ArticleProcessor, type SectionHead } from '../transform/index.js';
@@ -235,6 +235,8 @@ export async function buildEdition(loaded: LoadedEdition, articles: EditionArtic
     // A module's PDF goes into the edition's PDF, its preview into the page previews and the EPUB's cover.
     const moduleOutputs = { pdf: wants('pdf'), previews: wants('png') || wants('epub') ? 'all' : 'none' } as const;
     const composed: ComposedPage[] = [];
+    /** Each module's photos as its print prepared them: the EPUB packs the same files. */
+    const photosOf = new Map<ModuleArticle, PreparedPhoto[]>();
     const pageReports: EditionPageReport[] = [];
     const pool = pLimit(context.concurrency);
     for (const [index, page] of edition.pages.entries()) {
@@ -276,6 +278,7 @@ export async function buildEdition(loaded: LoadedEdition, articles: EditionArtic
         ),
       );
       for (const { module, box, printed } of placed) {
+        photosOf.set(module, printed.photos);
         const { checks } = printed;
         if (!checks.overflow.ok) {
           file.message(
@@ -333,8 +336,13 @@ export async function buildEdition(loaded: LoadedEdition, articles: EditionArtic
         lang: edition.lang,
         title: editionTitle(edition),
         pages: edition.pages.map((page) => ({ page: page.number, label: page.label, section: page.section })),
-        chapters: edition.pages.flatMap((page, index) =>
-          (ready[index] ?? []).map((module) => ({ tree: module.tree, frontMatter: module.article.frontMatter, sectionHeads: module.sectionHeads, page: page.number })),
+        chapters: await Promise.all(
+          edition.pages.flatMap((page, index) =>
+            (ready[index] ?? []).map(async (module) => {
+              const shown = await epubPhotos(module.tree, photosOf.get(module) ?? [], dirname(module.article.file.path));
+              return { ...shown, name: module.entry.file, frontMatter: module.article.frontMatter, sectionHeads: module.sectionHeads, page: page.number };
+            }),
+          ),
         ),
         creator: `presswork ${PRESSWORK_VERSION}`,
         sourceDateEpoch: context.sourceDateEpoch,
@@ -430,7 +438,7 @@ async function printModule(
     remoteImages: context.remoteImages,
   });
   const checks = preflight({ ...printed, fonts: context.template.fonts });
-  return { pdf: printed.pdf, png: printed.png, checks, bodySize: printed.fit.bodySize, leading: printed.fit.leading };
+  return { pdf: printed.pdf, png: printed.png, checks, bodySize: printed.fit.bodySize, leading: printed.fit.leading, photos };
 }
 
 function round(value: number): number {
