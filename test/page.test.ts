@@ -183,6 +183,40 @@ describe('the seed on a4: continuation pages', () => {
   });
 });
 
+describe('a 转版 at a fixed size and leading', () => {
+  // Nothing for the copyfit to choose: only the continuation module's width can end its columns level.
+  // With the seed's paragraphs over and over, each of these ends its second page a few lines uneven at the
+  // full four columns of a4 (each count was measured so), and level in fewer.
+  const paragraphs = readFileSync(seed, 'utf8').split('---\n')[2]!.split(/\n\s*\n/).map((block) => block.trim()).filter((block) => block.length > 40 && !block.startsWith('#'));
+  const counts = [16, 19, 21];
+  let laid: Laid[] = [];
+  beforeAll(async () => {
+    laid = [];
+    for (const count of counts) {
+      const body = Array.from({ length: count }, (_, index) => paragraphs[index % paragraphs.length]).join('\n\n');
+      laid.push(await layOut(article(`fixed-${count}.md`, body), { preset: 'a4', bodySize: 9, leading: 1.6 }));
+    }
+  });
+
+  it('takes as many of the grid\'s columns as end level, above the foot, and keeps every character', () => {
+    const narrowed: number[] = [];
+    for (const [index, { printed, checks, tree }] of laid.entries()) {
+      const pages = printed.fit.pages;
+      const [first, last] = [pages[0]!, pages.at(-1)!];
+      expect(pages.length, `${counts[index]} paragraphs`).toBe(2);
+      expect(printed.fit.bodySize).toBe(9);
+      expect(last.columnBalance, `${counts[index]} paragraphs`).toBeLessThanOrEqual(1);
+      expect(checks.columnBalance.ok && checks.overflow.ok).toBe(true);
+      expect(last.bodyRect.y + last.bodyRect.height).toBeLessThanOrEqual(first.bodyRect.y + first.bodyRect.height);
+      if (last.bodyRect.width < first.bodyRect.width - 1) narrowed.push(Math.round((last.bodyRect.width / first.bodyRect.width) * 4));
+      expect(squeeze(printed.lines.map((line) => line.text).join(''))).toBe(squeeze(bodyText(tree)));
+    }
+    // Two or three of a4's four columns: a module the page's other stories can sit beside.
+    expect(narrowed.length).toBeGreaterThan(0);
+    for (const columns of narrowed) expect([2, 3]).toContain(columns);
+  });
+});
+
 describe('a page that printed another article first', () => {
   // A pooled page rewrites its document for the next article instead of navigating (openPrintPage).
   // What it prints must not know it: the same bytes as a page that printed nothing before.

@@ -48,10 +48,12 @@ export async function fitBody(page: Page, bounds: FitBounds, onTrial: (trial: nu
   /** The settings the page is laid out at now: what the print will print. */
   let shown = '';
   const keyOf = (bodySize: number, leading: number) => `${bodySize}/${leading}`;
+  // Nothing to choose (a fixed size and leading, as for a very long article): only the last page's width can level its columns.
+  const fixed = bounds.bodySize.min === bounds.bodySize.max && bounds.leading.min === bounds.leading.max;
   const layOut = async (bodySize: number, leading: number): Promise<FitResult> => {
     iterations++;
     onTrial(iterations);
-    const settings: LayoutSettings = { bodySize, leading, folio: bounds.folio, maxPages: bounds.maxPages, trial: iterations };
+    const settings: LayoutSettings = { bodySize, leading, folio: bounds.folio, maxPages: bounds.maxPages, trial: iterations, narrowLastPage: fixed };
     const measure: LayoutMeasure = await page.evaluate((s) => window.presswork.layout(s), settings);
     shown = keyOf(bodySize, leading);
     const result = {
@@ -72,8 +74,8 @@ export async function fitBody(page: Page, bounds: FitBounds, onTrial: (trial: nu
   const { bodySize, leading } = bounds;
 
   let best = await layoutAt(bodySize.max, leading.min);
-  // Nothing to choose (a fixed size and leading, as for a very long article): one layout is the answer.
-  if (bodySize.min === bodySize.max && leading.min === leading.max) return show(best);
+  // Nothing to choose: one layout is the answer.
+  if (fixed) return show(best);
   if (best.pages.length > 1 || best.overflows) {
     // The fewest pages it can take is what it takes at the smallest type.
     const smallest = await layoutAt(bodySize.min, leading.min);

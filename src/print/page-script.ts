@@ -46,6 +46,11 @@ export interface LayoutSettings {
   maxPages: number;
   /** Which copyfit trial this layout is: passed back with the pages laid out so far. */
   trial?: number;
+  /**
+   * Nothing else can level the columns of the last page (the size and leading are fixed): when the
+   * text runs on to a 转版 module, it may take fewer of the grid's columns, as many as end level.
+   */
+  narrowLastPage?: boolean;
 }
 
 export interface PageMeasure {
@@ -276,6 +281,31 @@ export function installPageScript(): void {
     };
   }
 
+  /**
+   * Makes a 转版 module only as many grid columns wide as lets its columns end within a line of each other.
+   * Columns share one depth, so the last column takes what is left: L lines in n columns end level only
+   * when L is a line short of a multiple of n, or one. Fewer, deeper columns often are (two always are,
+   * short of a keep rule) as long as they still end above the foot. The page's other stories take the
+   * columns it leaves. When no width does, the module keeps the full width and the preflight reports it.
+   */
+  function narrowToLevel(page: HTMLElement, settings: LayoutSettings): void {
+    if (measurePage(page, settings).columnBalance <= 1) return;
+    const article = page.querySelector<HTMLElement>('.article')!;
+    const body = page.querySelector<HTMLElement>('.article-body')!;
+    // Deeper columns must still end above the type area's foot.
+    const foot = (page.querySelector('.type-area') ?? page).getBoundingClientRect().bottom;
+    const style = getComputedStyle(article);
+    const grid = Number(style.getPropertyValue('--grid-columns'));
+    const span = Number(style.getPropertyValue('--columns'));
+    for (let columns = span - 1; columns >= 2; columns--) {
+      article.style.setProperty('--columns', String(columns));
+      article.style.setProperty('--article-width', `calc((100% + var(--gutter)) * ${columns} / ${grid} - var(--gutter))`);
+      if (!overflows(body) && article.getBoundingClientRect().bottom <= foot + 0.5 && measurePage(page, settings).columnBalance <= 1) return;
+    }
+    article.style.removeProperty('--columns');
+    article.style.removeProperty('--article-width');
+  }
+
   function layout(settings: LayoutSettings): LayoutMeasure {
     for (const page of document.querySelectorAll('.page')) if (page !== firstPage) page.remove();
     for (const line of firstPage!.querySelectorAll('.jump-line')) line.remove();
@@ -324,7 +354,11 @@ export function installPageScript(): void {
           current.classList.remove('flowing');
           // 转版: on the page it jumps to, the rest of the article is a module as deep as it needs
           // (the page's other stories take the space below), not a page stretched to fill.
-          if (number > 1) current.closest('.page')?.classList.add('depth-fit');
+          if (number > 1) {
+            const page = current.closest<HTMLElement>('.page')!;
+            page.classList.add('depth-fit');
+            if (settings.narrowLastPage) narrowToLevel(page, settings);
+          }
           break;
         }
         if (number >= settings.maxPages) break;
