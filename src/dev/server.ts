@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { watch, type FSWatcher } from 'chokidar';
 import sirv from 'sirv';
@@ -18,6 +18,7 @@ import { collectSources, UsageError } from '../publish/sources.js';
 import { createArticleProcessor, transformArticle } from '../transform/index.js';
 import { faultsOf } from './faults.js';
 import { articlePage, articleUrl, DEV_PREFIX, errorPage, EVENTS_URL, indexPage, type ArticleEntry } from './pages.js';
+import { pathInside } from '../paths.js';
 
 /** The dev client and its stylesheet: real files, served only by this server. */
 export const DEV_ASSETS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../templates/dev');
@@ -60,10 +61,7 @@ interface ArticleState extends ArticleEntry {
   markReady: () => void;
 }
 
-const inside = (root: string, path: string): boolean => {
-  const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-};
+const inside = (root: string, path: string): boolean => pathInside(root, path) !== undefined;
 
 /** Folders the page may load files from, each served under /_files/<n>/. */
 class FileRoots {

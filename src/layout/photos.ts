@@ -4,16 +4,17 @@
 // line), and a photo far larger than print needs is printed from a scaled-down
 // copy made in the work folder, so Chromium never decodes 20,000 px.
 import { mkdir, realpath, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Element, Root } from 'hast';
 import { h } from 'hastscript';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import type { Photo } from '../content/schema.js';
+import { pathInside, urlScheme } from '../paths.js';
 
 /** `src` names a URL (`https:`, `data:`, `file:` …), not a path: the page, the EPUB and the cache key agree on what is a file. */
 export function hasUrlScheme(src: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:/i.test(src);
+  return urlScheme(src) !== undefined;
 }
 
 /** Longest side printed as is: 4,000 px still gives 300 ppi across 338 mm, wider than any preset's column grid. */
@@ -166,7 +167,7 @@ function safeDecode(src: string): string {
   }
 }
 
+/** Inside the folder, and not the folder itself. */
 function insideFolder(root: string, candidate: string): boolean {
-  const rest = relative(root, candidate);
-  return rest !== '' && !rest.startsWith('..') && !isAbsolute(rest);
+  return Boolean(pathInside(root, candidate));
 }

@@ -5,9 +5,10 @@
 // roots with `../` or name an absolute place elsewhere, symlinks that lead out.
 // The template's own fonts and stylesheets are not stopped (see GUARDED).
 import { realpath } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page, Protocol } from 'puppeteer';
+import { pathInside, urlScheme } from '../paths.js';
 
 export interface BlockedRequest {
   url: string;
@@ -80,7 +81,7 @@ type Verdict =
 
 async function decide(url: string, resourceType: Protocol.Network.ResourceType, roots: string[], remote: RemoteImages | undefined): Promise<Verdict> {
   if (url.startsWith('data:')) return { kind: 'allow' };
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
+  const scheme = urlScheme(url);
   if (scheme === 'file') return (await insideRoots(url, roots)) ? { kind: 'allow' } : { kind: 'block', reason: outsideReason(url) };
   if (scheme === 'http' || scheme === 'https') {
     if (!remote) {
@@ -104,10 +105,7 @@ async function insideRoots(url: string, roots: string[]): Promise<boolean> {
   }
   // Symlinks are followed first: a link inside the content folder must not lead out of it.
   const real = await realpath(path).catch(() => resolve(path));
-  return roots.some((root) => {
-    const inside = relative(root, real);
-    return inside === '' || (!inside.startsWith('..') && !isAbsolute(inside));
-  });
+  return roots.some((root) => pathInside(root, real) !== undefined);
 }
 
 function outsideReason(url: string): string {

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pLimit from 'p-limit';
 import { VFile } from 'vfile';
@@ -28,6 +28,7 @@ import { collectSources, UsageError } from './sources.js';
 import { buildEdition, findEditions, loadEditions, takeEditionHeads, type EditionReport } from './edition.js';
 
 import type { Format } from './formats.js';
+import { pathInside } from '../paths.js';
 
 export { FORMATS, type Format } from './formats.js';
 
@@ -611,8 +612,7 @@ export function sourceDateEpoch(env: NodeJS.ProcessEnv = process.env): number | 
 
 /** Relative to the project when inside it, else absolute. */
 function displayPath(cwd: string, path: string): string {
-  const inside = relative(cwd, path);
-  return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : path;
+  return pathInside(cwd, path) || path;
 }
 
 /** The hex SHA-256 an output's manifest record carries. */
