@@ -43,3 +43,31 @@ export async function writeAtomic(path: string, bytes: Uint8Array): Promise<void
     pending.delete(temp);
   }
 }
+
+/** A file of a set that could not be written; the set's files written before it are gone again. */
+export class WriteError extends Error {
+  constructor(
+    readonly path: string,
+    cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = 'WriteError';
+  }
+}
+
+/**
+ * Writes every file, each whole, or leaves none of them: when one fails, the
+ * ones already written are removed and a WriteError names the one that failed.
+ */
+export async function writeAllOrNone(files: Array<{ path: string; bytes: Uint8Array }>): Promise<void> {
+  const written: string[] = [];
+  for (const { path, bytes } of files) {
+    try {
+      await writeAtomic(path, bytes);
+    } catch (error) {
+      await Promise.all(written.map((done) => rm(done, { force: true })));
+      throw new WriteError(path, error);
+    }
+    written.push(path);
+  }
+}

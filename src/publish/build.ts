@@ -17,7 +17,7 @@ import { epubPhotos, preparePhotos, withPreparedPhotos } from '../layout/photos.
 import { BrowserCrashError, BrowserSession, PageTimeoutError, preflight, printPage, type PageStart, type Preflight, type PrintProgress, type RemoteImages } from '../print/index.js';
 import { createArticleProcessor, transformArticle, type ArticleProcessor } from '../transform/index.js';
 import { PRESSWORK_VERSION } from '../version.js';
-import { writeAtomic } from './atomic.js';
+import { writeAllOrNone, WriteError } from './atomic.js';
 import { articleKey, buildFingerprint, reusable } from './cache.js';
 import { makeManifest, readPreviousManifest, writeManifest, type ManifestArticle, type ManifestEdition } from './manifest.js';
 import { remoteSession } from './remote-browser.js';
@@ -537,22 +537,23 @@ async function buildOne(entry: Loaded, context: BuildContext, onProgress: (progr
         file.messages.push(...messages);
         payloads.push(['epub', epub.bytes, { pages: epub.pages, fonts: epub.fonts, images: epub.images }]);
       }
-      // Only after every format is made does anything reach the output folder.
+      // Only after every format is made does anything reach the output folder, and all of it or none:
+      // a disk that fails half-way leaves no part of the article.
       const morePngs = wants('png') && printed ? printed.pngs.slice(1) : [];
-      for (const [index, bytes] of morePngs.entries()) await writeAtomic(join(options.outDir, article.slug, `${article.slug}-${index + 2}.png`), bytes);
+      const pathOf = (name: string) => join(options.outDir, article.slug, name);
+      try {
+        await writeAllOrNone([
+          ...payloads.map(([format, bytes]) => ({ path: pathOf(`${article.slug}.${format}`), bytes })),
+          ...morePngs.map((bytes, index) => ({ path: pathOf(`${article.slug}-${index + 2}.png`), bytes })),
+        ]);
+      } catch (error) {
+        if (!(error instanceof WriteError)) throw error;
+        fatal(file, writeFailure(error, 'article', options.outDir), 'write');
+        return report({ preflight: checks });
+      }
       for (const [format, bytes, extra] of payloads) {
-        const path = join(options.outDir, article.slug, `${article.slug}.${format}`);
-        try {
-          await writeAtomic(path, bytes);
-        } catch (error) {
-          // A disk that fails half-way leaves no part of the article: the temp file is gone, and so are the formats written before.
-          await Promise.all(Object.values(outputs).map((output) => rm(join(options.outDir, output.path), { force: true })));
-          const reason = error instanceof Error ? error.message : String(error);
-          fatal(file, `could not write ${path} (${reason}); nothing of this article was left in ${options.outDir} — check the free space and permissions there, then build again`, 'write');
-          return report({ preflight: checks });
-        }
         outputs[format] = {
-          path: relative(options.outDir, path),
+          path: relative(options.outDir, pathOf(`${article.slug}.${format}`)),
           bytes: bytes.byteLength,
           sha256: sha256(bytes),
           ...extra,
@@ -608,6 +609,11 @@ export function sourceDateEpoch(env: NodeJS.ProcessEnv = process.env): number | 
   if (value === undefined || value === '') return undefined;
   if (!/^\d+$/.test(value)) throw new UsageError(`SOURCE_DATE_EPOCH must be whole seconds since 1970 (got "${value}")`);
   return Number(value);
+}
+
+/** What to tell the user when an article's or an edition's files could not all be written. */
+export function writeFailure(error: WriteError, what: 'article' | 'edition', outDir: string): string {
+  return `could not write ${error.path} (${error.message}); nothing of this ${what} was left in ${outDir} — check the free space and permissions there, then build again`;
 }
 
 /** Relative to the project when inside it, else absolute. */

@@ -22,10 +22,10 @@ import type { ComposedPage } from '../print/edition.js';
 import { preflight, printPage, type BrowserSession, type PrintOptions, type RemoteImages } from '../print/index.js';
 import { transformArticle, type ArticleProcessor, type SectionHead } from '../transform/index.js';
 import { PRESSWORK_VERSION } from '../version.js';
-import { writeAtomic } from './atomic.js';
+import { writeAllOrNone, WriteError } from './atomic.js';
 import { reusable } from './cache.js';
 import { DEFAULT_CONTENT_DIR } from './sources.js';
-import { fatal, sha256, toRecord, type ArticleReport, type MessageRecord, type OutputRecord } from './build.js';
+import { fatal, sha256, toRecord, writeFailure, type ArticleReport, type MessageRecord, type OutputRecord } from './build.js';
 import type { ManifestEdition } from './manifest.js';
 import type { Format } from './formats.js';
 
@@ -360,18 +360,16 @@ export async function buildEdition(loaded: LoadedEdition, articles: EditionArtic
 
     const outputs: EditionReport['outputs'] = {};
     if (context.write) {
-      const written: string[] = [];
+      const pathOf = (name: string) => join(context.outDir, edition.slug, name);
+      try {
+        await writeAllOrNone(payloads.map((payload) => ({ path: pathOf(payload.name), bytes: payload.bytes })));
+      } catch (error) {
+        if (!(error instanceof WriteError)) throw error;
+        fatal(file, writeFailure(error, 'edition', context.outDir), 'write');
+        return report({ pages: pageReports, articles: orderedArticles });
+      }
       for (const payload of payloads) {
-        const path = join(context.outDir, edition.slug, payload.name);
-        try {
-          await writeAtomic(path, payload.bytes);
-          written.push(path);
-        } catch (error) {
-          await Promise.all(written.map((done) => rm(done, { force: true })));
-          const reason = error instanceof Error ? error.message : String(error);
-          fatal(file, `could not write ${path} (${reason}); nothing of this edition was left in ${context.outDir} — check the free space and permissions there, then build again`, 'write');
-          return report({ pages: pageReports, articles: orderedArticles });
-        }
+        const path = pathOf(payload.name);
         const record: OutputRecord = { path: relative(context.outDir, path), bytes: payload.bytes.byteLength, sha256: sha256(payload.bytes) };
         if (payload.format === 'png-more') {
           const first = outputs.png;
