@@ -6,7 +6,6 @@ import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { watch, type FSWatcher } from 'chokidar';
 import sirv from 'sirv';
 import { reporter } from 'vfile-reporter';
@@ -19,9 +18,10 @@ import { createArticleProcessor, transformArticle } from '../transform/index.js'
 import { faultsOf } from './faults.js';
 import { articlePage, articleUrl, DEV_PREFIX, errorPage, EVENTS_URL, indexPage, type ArticleEntry } from './pages.js';
 import { pathInside } from '../paths.js';
+import { PACKAGE_ROOT } from '../version.js';
 
 /** The dev client and its stylesheet: real files, served only by this server. */
-export const DEV_ASSETS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../templates/dev');
+export const DEV_ASSETS_DIR = join(PACKAGE_ROOT, 'templates', 'dev');
 
 export const DEFAULT_DEV_PORT = 4000;
 

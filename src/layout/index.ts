@@ -16,6 +16,7 @@ import { folioNumbering, type FolioNumbering } from './folio.js';
 import { loadFonts, type FontSpec, type LoadedFont } from './fonts.js';
 import { hasUrlScheme } from './photos.js';
 import { geometryCss, pageGeometry, type PageGeometry } from './presets.js';
+import { PACKAGE_ROOT } from '../version.js';
 
 export { loadFonts, missingGlyphs, undrawable, type LoadedFont } from './fonts.js';
 export { PRESETS, pageGeometry, type PageGeometry } from './presets.js';
@@ -36,7 +37,7 @@ interface TemplateManifest {
   fonts: FontSpec[];
 }
 
-export const TEMPLATES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../templates');
+export const TEMPLATES_DIR = join(PACKAGE_ROOT, 'templates');
 
 /** Reads `templates/<name>/template.json` and what it names. Done once per build. */
 export function loadTemplate(name = 'newspaper', root = TEMPLATES_DIR): Template {
