@@ -382,7 +382,7 @@ if (marginal && floor) {
 }
 if (batch) {
   Object.assign(ratios, {
-    unchangedRebuildVsCold: ratio(batch.unchangedRebuildMs, batch.coldMs),
+    unchangedRebuildVsCold: round(batch.unchangedRebuildMs / batch.coldMs, 4),
     pssLastVsFirstHundred: ratio(batch.peakPssLastHundredBytes, batch.peakPssFirstHundredBytes),
   });
 }
