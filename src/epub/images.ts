@@ -44,14 +44,17 @@ export async function packImages(sources: ImageSource[]): Promise<PackResult> {
   return { images: groups[0] ?? new Map(), skipped };
 }
 
+/** A source that could not be packed, and the group (article) that named it. */
+type GroupSkip = PackResult['skipped'][number] & { group: number };
+
 /**
  * The images of a book of several articles (an edition): each group is one article's sources, and its
  * `src`s mean something in that article only (two articles may each name their own `photo.jpg`). A file
  * named by several articles is packed once; the numbering runs through the whole book.
  */
-export async function packImageGroups(sourceGroups: ImageSource[][]): Promise<{ groups: Array<PackResult['images']>; skipped: Array<PackResult['skipped'][number] & { group: number }> }> {
+export async function packImageGroups(sourceGroups: ImageSource[][]): Promise<{ groups: Array<PackResult['images']>; skipped: GroupSkip[] }> {
   const byPath = new Map<string, PackedImage>();
-  const skipped: Array<PackResult['skipped'][number] & { group: number }> = [];
+  const skipped: GroupSkip[] = [];
   const groups: Array<PackResult['images']> = [];
   for (const [group, sources] of sourceGroups.entries()) {
     const images = new Map<string, PackedImage>();

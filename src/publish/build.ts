@@ -26,9 +26,9 @@ import { lockOutput } from './lock.js';
 import { onShutdown, signalsHandled } from './shutdown.js';
 import { collectSources, UsageError } from './sources.js';
 import { buildEdition, findEditions, loadEditions, takeEditionHeads, type EditionReport } from './edition.js';
+import { pathInside } from '../paths.js';
 
 import type { Format } from './formats.js';
-import { pathInside } from '../paths.js';
 
 export { FORMATS, type Format } from './formats.js';
 
@@ -440,7 +440,7 @@ async function buildOne(entry: Loaded, context: BuildContext, onProgress: (progr
     const makeEpub = async (pageStarts: PageStart[], png: Uint8Array | Promise<Uint8Array>) => {
       const epubFile = new VFile({ path: source });
       const shown = await epubPhotos(tree, photos, dirname(source));
-      // The EPUB maker (subset-font, fontkit, sharp, jszip) loads while the page prints, not before Chromium can start on it.
+      // The EPUB maker (subset-font, fontkit, sharp, fflate) loads while the page prints, not before Chromium can start on it.
       const { buildEpub } = await import('../epub/index.js');
       const epub = await buildEpub({
         ...shown,
