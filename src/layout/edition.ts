@@ -10,6 +10,7 @@ import type { RunningHead } from '../content/load.js';
 import { fileUrl, pageShell, type Template } from './index.js';
 import { geometryCss, pageGeometry, type PageGeometry } from './presets.js';
 import type { LayoutOptions } from '../content/schema.js';
+import { MM_PER_PT } from './units.js';
 
 /** What the layout needs to know of an article to give it its share of a page. */
 export interface ModuleCopy {
@@ -24,8 +25,6 @@ export interface ModuleCopy {
   share?: number;
 }
 
-const PT_TO_MM = 25.4 / 72;
-
 /**
  * The CSS `flex` of each module's frame. With no `share` given, each module
  * starts at the estimated depth of its headline block (and portrait strip)
@@ -39,10 +38,10 @@ export function moduleFlex(copies: ModuleCopy[], geometry: PageGeometry): string
   const column = (width - geometry.gutter * (geometry.columns - 1)) / geometry.columns;
   return copies.map((copy) => {
     const size = geometry.headlineSize * 0.8;
-    const headlineLines = Math.max(1, Math.ceil(([...copy.headline].length * size * PT_TO_MM * 1.05) / (width - 12)));
+    const headlineLines = Math.max(1, Math.ceil(([...copy.headline].length * size * MM_PER_PT * 1.05) / (width - 12)));
     const head =
       9 +
-      headlineLines * size * 1.2 * PT_TO_MM +
+      headlineLines * size * 1.2 * MM_PER_PT +
       (copy.kicker ? 8 : 0) +
       (copy.deck ? 11 : 0) +
       (copy.byline ? 7 : 0) +

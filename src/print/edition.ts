@@ -11,10 +11,9 @@ import sharp from 'sharp';
 import type { Box, PageGeometry } from '../layout/index.js';
 import type { BrowserSession } from './browser-session.js';
 import { finishPdf, type PdfMetadata } from './pdf-metadata.js';
-import { MM_TO_PX, openPrintPage } from './index.js';
+import { PT_PER_MM, PX_PER_MM } from '../layout/units.js';
+import { openPrintPage } from './index.js';
 import type { BlockedRequest } from './request-guard.js';
-
-const MM_TO_PT = 72 / 25.4;
 
 export interface FurnitureOptions {
   workDir: string;
@@ -44,7 +43,7 @@ export async function printFurniture(session: BrowserSession, html: string, geom
     async (page) => {
       const opened = await openPrintPage(page, { path: htmlPath, html }, {
         roots: [options.workDir, ...options.allowedRoots],
-        viewport: { width: Math.ceil(geometry.width * MM_TO_PX), height: Math.ceil(geometry.height * MM_TO_PX), deviceScaleFactor: options.previewScale },
+        viewport: { width: Math.ceil(geometry.width * PX_PER_MM), height: Math.ceil(geometry.height * PX_PER_MM), deviceScaleFactor: options.previewScale },
       });
       try {
         const measured = await page.evaluate(() => {
@@ -67,7 +66,7 @@ export async function printFurniture(session: BrowserSession, html: string, geom
         });
         const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
         const png = await session.inFront(page, () => page.screenshot({ type: 'png', clip: measured.page, captureBeyondViewport: true }));
-        const mm = (rect: Box): Box => ({ x: rect.x / MM_TO_PX, y: rect.y / MM_TO_PX, width: rect.width / MM_TO_PX, height: rect.height / MM_TO_PX });
+        const mm = (rect: Box): Box => ({ x: rect.x / PX_PER_MM, y: rect.y / PX_PER_MM, width: rect.width / PX_PER_MM, height: rect.height / PX_PER_MM });
         return { pdf, png, frames: measured.frames.map(mm), typeArea: mm(measured.typeArea), blocked: opened.blocked };
       } finally {
         await opened.release();
@@ -107,7 +106,7 @@ export async function composeEditionPdf(pages: ComposedPage[], metadata: PdfMeta
       const [embedded] = await doc.embedPdf(placed.pdf, [0]);
       if (!embedded) throw new Error('a module printed no page');
       // pdf-lib measures from the bottom left; the box from the top left.
-      sheet.drawPage(embedded, { x: placed.box.x * MM_TO_PT, y: height - placed.box.y * MM_TO_PT - embedded.height });
+      sheet.drawPage(embedded, { x: placed.box.x * PT_PER_MM, y: height - placed.box.y * PT_PER_MM - embedded.height });
     }
   }
   return finishPdf(await doc.save({ useObjectStreams: false }), metadata);
@@ -119,8 +118,8 @@ export async function composeEditionPng(page: ComposedPage, previewScale: number
   const { width = 0, height = 0 } = await base.metadata();
   const layers = await Promise.all(
     page.modules.map(async (placed) => {
-      const left = Math.round(placed.box.x * MM_TO_PX * previewScale);
-      const top = Math.round(placed.box.y * MM_TO_PX * previewScale);
+      const left = Math.round(placed.box.x * PX_PER_MM * previewScale);
+      const top = Math.round(placed.box.y * PX_PER_MM * previewScale);
       const image = sharp(placed.png);
       const size = await image.metadata();
       // Rounding can make a module a pixel larger than the room left on the page.

@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import type { Page, Viewport } from 'puppeteer';
 import type { PageDocument } from '../layout/index.js';
+import { PX_PER_MM } from '../layout/units.js';
 import type { BrowserSession } from './browser-session.js';
 import { fitBody, type FitBounds, type FitResult } from './copyfit.js';
 import { hideBrokenImages, measureImages, type PrintedImage } from './images.js';
@@ -92,8 +93,6 @@ export interface PrintResult {
   platformFonts: Fault[];
 }
 
-/** CSS px per mm. */
-export const MM_TO_PX = 96 / 25.4;
 /** CSS px of the page shown while it is laid out and measured; the layout does not depend on it. */
 const LAYOUT_VIEWPORT_HEIGHT = 200;
 
@@ -117,8 +116,8 @@ async function printOn(session: BrowserSession, page: Page, htmlPath: string, do
     if (laying) onProgress({ stage: 'layout', trial, pages });
   });
   const preview = {
-    width: Math.ceil(doc.geometry.width * MM_TO_PX),
-    height: Math.ceil(doc.geometry.height * MM_TO_PX),
+    width: Math.ceil(doc.geometry.width * PX_PER_MM),
+    height: Math.ceil(doc.geometry.height * PX_PER_MM),
     deviceScaleFactor: options.previewScale ?? 1.5,
   };
   // Laid out in a strip of the page at scale 1: a whole page at the preview's scale cost ~0.9 s of
