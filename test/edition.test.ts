@@ -13,6 +13,7 @@ import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VFileMessage } from 'vfile-message';
 import { loadEdition } from '../src/content/edition.js';
+import { restack, shiftedSplits } from '../src/layout/edition.js';
 import { mergeManifests } from '../src/publish/manifest.js';
 import { epubcheck, epubcheckMissing } from './support/epubcheck.js';
 
@@ -31,7 +32,7 @@ interface EditionEntry {
   title: string;
   ok: boolean;
   outputs: Record<string, { path: string; bytes: number; sha256: string; pages?: number; more?: Array<{ path: string }> }>;
-  pages: Array<{ page: number; label: string; section: string; articles: Array<{ slug: string; bodySize: number; fill: number; box: { height: number } }> }>;
+  pages: Array<{ page: number; label: string; section: string; articles: Array<{ slug: string; bodySize: number; fill: number; box: { y: number; height: number } }> }>;
   articles: Array<{ slug: string; page: number }>;
   messages: Array<{ severity: string; rule: string; message: string; line?: number }>;
 }
@@ -121,6 +122,22 @@ describe('an edition build', () => {
     expect(json.editions?.[0]?.slug).toBe('sample');
   });
 
+  it('moves the rule between page 1\'s modules, whose split is its own, until both fill their boxes with columns ending level', () => {
+    const [entry] = manifest.editions ?? [];
+    // At the split by length, lead.md's columns ended two lines apart (a preflight warning on edition.yml).
+    expect(entry?.messages.filter((message) => message.rule === 'edition-preflight')).toEqual([]);
+    const moved = entry?.messages.filter((message) => message.rule === 'edition-balance') ?? [];
+    expect(moved).toHaveLength(1);
+    expect(moved[0]).toMatchObject({ severity: 'info', line: 11 });
+    expect(moved[0]?.message).toMatch(/^page 1: the rule between its modules moved .* `lead\.md` [\d.]+ mm deep, `reform\.md` [\d.]+ mm deep$/);
+    const [lead, reform] = entry?.pages[0]?.articles ?? [];
+    // Still stacked as the furniture rules them: reform.md starts one rule's gap under lead.md.
+    const gap = (reform?.box.y ?? 0) - (lead?.box.y ?? 0) - (lead?.box.height ?? 0);
+    expect(gap).toBeGreaterThan(5);
+    expect(gap).toBeLessThan(7.5);
+    for (const module of [lead, reform]) expect(module?.fill).toBeGreaterThanOrEqual(0.97);
+  });
+
   it('gives each article the edition\'s paper, date, 版次 and section in its own 报眉', () => {
     const page = spawnSync('pdftotext', ['-raw', join(out, 'tools', 'tools.pdf'), '-'], { encoding: 'utf8' }).stdout;
     expect(squeeze(page)).toContain('A02版工会首都职工报2026年11月29日星期日');
@@ -173,6 +190,46 @@ describe('an edition build', () => {
     expect(latest.editions[0]?.cached).toBe(true);
     expect(latest.editions[0]?.cacheKey).toMatch(/^[0-9a-f]{64}$/);
     expect(latest.editions[0]?.outputs.pdf?.sha256).toBe(first['sample.pdf']);
+  });
+});
+
+describe('moving the rules between modules', () => {
+  it('tries the rule under, then over, each module that fills badly: a line either way, then two, then three, keeping 70 % of each module', () => {
+    const splits = shiftedSplits([100, 50, 80], [1], 5);
+    expect(splits.slice(0, 4)).toEqual([
+      { heights: [100, 55, 75], changed: [1, 2] },
+      { heights: [95, 55, 80], changed: [0, 1] },
+      { heights: [100, 45, 85], changed: [1, 2] },
+      { heights: [105, 45, 80], changed: [0, 1] },
+    ]);
+    // Nearest first, the page's depth kept, only the failing module and a neighbour changed.
+    const moves = splits.map((split) => Math.abs((split.heights[1] ?? 0) - 50) / 5);
+    expect(moves).toEqual([...moves].sort((a, b) => a - b));
+    expect(Math.max(...moves)).toBe(3);
+    for (const split of splits) {
+      expect(split.heights.reduce((sum, height) => sum + height, 0)).toBeCloseTo(230, 9);
+      expect(split.heights.every((height, index) => height >= 0.7 * ([100, 50, 80][index] ?? 0))).toBe(true);
+    }
+    // The last module has no neighbour under it; one that would shrink past 70 % is not tried.
+    expect(shiftedSplits([100, 20], [1], 5).map((split) => split.heights)).toEqual([
+      [95, 25],
+      [105, 15],
+      [90, 30],
+      [85, 35],
+    ]);
+  });
+
+  it('restacks the boxes down the page with the new depths', () => {
+    const boxes = [
+      { x: 11, y: 40, width: 188, height: 100 },
+      { x: 11, y: 146, width: 188, height: 50 },
+      { x: 11, y: 202, width: 188, height: 80 },
+    ];
+    expect(restack(boxes, [100, 55, 75])).toEqual([
+      { x: 11, y: 40, width: 188, height: 100 },
+      { x: 11, y: 146, width: 188, height: 55 },
+      { x: 11, y: 207, width: 188, height: 75 },
+    ]);
   });
 });
 

@@ -58,6 +58,62 @@ export interface Box {
   height: number;
 }
 
+/** The CSS `flex` that gives the modules these depths (mm): the page's free depth is shared in their proportion. */
+export function depthFlex(heights: number[]): string[] {
+  return heights.map((height) => `${height.toFixed(3)} 1 0`);
+}
+
+/** Another split of a page's depth: each module's depth (mm), and the two modules the move changed (upper first). */
+export interface DepthSplit {
+  heights: number[];
+  changed: [number, number];
+}
+
+/** Lines of body type a rule between two modules moves at most, nearest first. */
+const RULE_MOVES = [1, -1, 2, -2, 3, -3];
+/** The least part of its depth a module keeps when a rule moves. */
+const KEEP_DEPTH = 0.7;
+
+/**
+ * The splits a desk would try when the modules at `failing` fill badly (their columns end unevenly,
+ * or short of the foot): the rule under or over each moves by one, two, then three body lines
+ * (`line`, mm), so the module and its neighbour trade depth and the rest of the page stays as it is.
+ * None leaves a module less than KEEP_DEPTH of its depth.
+ */
+export function shiftedSplits(heights: number[], failing: number[], line: number): DepthSplit[] {
+  const splits: DepthSplit[] = [];
+  const seen = new Set<string>();
+  for (const lines of RULE_MOVES) {
+    for (const index of failing) {
+      for (const neighbour of [index + 1, index - 1]) {
+        const own = heights[index];
+        const theirs = heights[neighbour];
+        if (own === undefined || theirs === undefined) continue;
+        const next = [...heights];
+        next[index] = own + lines * line;
+        next[neighbour] = theirs - lines * line;
+        if (next[index]! < KEEP_DEPTH * own || next[neighbour]! < KEEP_DEPTH * theirs) continue;
+        const key = next.map((height) => height.toFixed(3)).join();
+        if (seen.has(key)) continue;
+        seen.add(key);
+        splits.push({ heights: next, changed: index < neighbour ? [index, neighbour] : [neighbour, index] });
+      }
+    }
+  }
+  return splits;
+}
+
+/** `boxes`, stacked down the page as they are, given the depths `heights`: each moves down by what the ones above it gained. */
+export function restack(boxes: Box[], heights: number[]): Box[] {
+  let moved = 0;
+  return boxes.map((box, index) => {
+    const height = heights[index] ?? box.height;
+    const restacked = { ...box, y: box.y + moved, height };
+    moved += height - box.height;
+    return restacked;
+  });
+}
+
 /** The edition's page: its preset and overrides, page 1 a front page with the masthead. */
 export function editionPageGeometry(layout: LayoutOptions, front: boolean): PageGeometry {
   return pageGeometry({ ...layout, span: undefined, depth: 'page', masthead: front });

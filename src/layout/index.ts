@@ -21,7 +21,7 @@ import { PACKAGE_ROOT } from '../version.js';
 export { loadFonts, missingGlyphs, undrawable, type LoadedFont } from './fonts.js';
 export { PRESETS, pageGeometry, type PageGeometry } from './presets.js';
 export { folioNumbering, type FolioNumbering } from './folio.js';
-export { editionPageGeometry, moduleFlex, moduleGeometry, renderEditionPage, type Box, type ModuleCopy } from './edition.js';
+export { depthFlex, editionPageGeometry, moduleFlex, moduleGeometry, renderEditionPage, restack, shiftedSplits, type Box, type DepthSplit, type ModuleCopy } from './edition.js';
 
 export interface Template {
   name: string;

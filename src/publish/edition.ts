@@ -16,10 +16,11 @@ import { VFileMessage } from 'vfile-message';
 import { EDITION_FILE, loadEdition, type Edition, type EditionArticle } from '../content/edition.js';
 import type { Article } from '../content/load.js';
 import type { LayoutOptions } from '../content/schema.js';
-import { editionPageGeometry, formatChineseDate, formatPageNumber, moduleFlex, moduleGeometry, renderEditionPage, renderPage, type Box, type Template } from '../layout/index.js';
+import { depthFlex, editionPageGeometry, formatChineseDate, formatPageNumber, moduleFlex, moduleGeometry, renderEditionPage, renderPage, restack, shiftedSplits, type Box, type Template } from '../layout/index.js';
+import { MM_PER_PT } from '../layout/units.js';
 import { epubPhotos, type PreparedPhoto, preparePhotos, withPreparedPhotos } from '../layout/photos.js';
 import type { ComposedPage } from '../print/edition.js';
-import { preflight, printPage, type BrowserSession, type PrintOptions, type RemoteImages } from '../print/index.js';
+import { preflight, printPage, type BrowserSession, type Preflight, type PrintOptions, type RemoteImages } from '../print/index.js';
 import { transformArticle, type ArticleProcessor, type SectionHead } from '../transform/index.js';
 import { PRESSWORK_VERSION } from '../version.js';
 import { writeAllOrNone, WriteError } from './atomic.js';
@@ -243,40 +244,55 @@ export async function buildEdition(loaded: LoadedEdition, articles: EditionArtic
       const modules = ready[index] ?? [];
       const geometry = editionPageGeometry(edition.layout, page.number === 1);
       const head = { paper: edition.paper, date: edition.date, page: page.label, section: page.section, issue: edition.issue, sampleFields: [] };
-      const html = renderEditionPage(context.template, {
-        lang: edition.lang,
-        title: `${editionTitle(edition)} ${formatPageNumber(page.label)}`,
-        head,
+      const pageInput = { lang: edition.lang, title: `${editionTitle(edition)} ${formatPageNumber(page.label)}`, head, geometry };
+      const flex = moduleFlex(
+        modules.map((module) => ({
+          chars: module.chars,
+          headline: module.article.frontMatter.headline,
+          kicker: module.article.frontMatter.kicker !== undefined,
+          deck: module.article.frontMatter.deck !== undefined,
+          byline: module.article.frontMatter.byline !== undefined,
+          photos: module.article.frontMatter.photos?.length ?? 0,
+          share: module.entry.share,
+        })),
         geometry,
-        flex: moduleFlex(
-          modules.map((module) => ({
-            chars: module.chars,
-            headline: module.article.frontMatter.headline,
-            kicker: module.article.frontMatter.kicker !== undefined,
-            deck: module.article.frontMatter.deck !== undefined,
-            byline: module.article.frontMatter.byline !== undefined,
-            photos: module.article.frontMatter.photos?.length ?? 0,
-            share: module.entry.share,
-          })),
-          geometry,
-        ),
-      });
-      const furniture = await (await editionPrint()).printFurniture(context.session, html, geometry, {
-        workDir,
-        allowedRoots,
-        name: `page-${page.number}.html`,
-        previewScale: PREVIEW_SCALE,
-        timeoutMs: context.timeoutMs,
-      });
-      const placed = await Promise.all(
-        modules.map((module, moduleIndex) =>
-          pool(async () => {
-            const box = furniture.frames[moduleIndex];
-            if (!box) throw new Error(`page ${page.number} has no frame for module ${moduleIndex + 1}`);
-            return { module, box, printed: await printModule(module, moduleGeometry(geometry, box, furniture.typeArea.height), workDir, allowedRoots, moduleOutputs, context) };
-          }),
-        ),
       );
+      const printFurniture = async (frames: string[]) =>
+        (await editionPrint()).printFurniture(context.session, renderEditionPage(context.template, { ...pageInput, flex: frames }), geometry, {
+          workDir,
+          allowedRoots,
+          name: `page-${page.number}.html`,
+          previewScale: PREVIEW_SCALE,
+          timeoutMs: context.timeoutMs,
+        });
+      let furniture = await printFurniture(flex);
+      const typeAreaHeight = furniture.typeArea.height;
+      const printIn = (module: ModuleArticle, box: Box, outputs: ModuleOutputs) =>
+        pool(() => printModule(module, moduleGeometry(geometry, box, typeAreaHeight), workDir, allowedRoots, outputs, context));
+      let placed: ModuleOnPage[] = await Promise.all(
+        modules.map(async (module, moduleIndex) => {
+          const box = furniture.frames[moduleIndex];
+          if (!box) throw new Error(`page ${page.number} has no frame for module ${moduleIndex + 1}`);
+          return { module, box, printed: await printIn(module, box, moduleOutputs) };
+        }),
+      );
+      // The split is ours when edition.yml gives no shares: a module that fills badly trades depth with its neighbour.
+      if (placed.length > 1 && modules.every((module) => module.entry.share === undefined)) {
+        const line = geometry.bodySize.max * geometry.leading.min * MM_PER_PT;
+        const leveled = await levelModules(placed, line, (module, box) => printIn(module, box, NO_OUTPUTS));
+        if (leveled) {
+          const moved = leveled.filter((module, index) => module.box.height !== placed[index]?.box.height);
+          furniture = await printFurniture(depthFlex(leveled.map((module) => module.box.height)));
+          placed = await Promise.all(leveled.map(async (module) => (moved.includes(module) ? { ...module, printed: await printIn(module.module, module.box, moduleOutputs) } : module)));
+          const [first] = moved;
+          file.info(
+            `page ${page.number}: the rule${moved.length > 2 ? 's' : ''} between its modules moved so that each fills its box with its columns ending level — ${moved
+              .map((module) => `\`${module.module.entry.file}\` ${module.box.height.toFixed(1)} mm deep`)
+              .join(', ')}`,
+            { ...(first ? where(first.module.entry) : {}), ruleId: 'edition-balance' },
+          );
+        }
+      }
       for (const { module, box, printed } of placed) {
         photosOf.set(module, printed.photos);
         const { checks } = printed;
@@ -411,12 +427,68 @@ async function moduleArticle(entry: EditionArticle, article: Article, processor:
   return { entry, article: { ...article, file: copy }, tree, sectionHeads: copy.data.sectionHeads ?? [], chars: [...toText(tree).replace(/\s/g, '')].length };
 }
 
+type ModuleOutputs = NonNullable<PrintOptions['outputs']>;
+/** A module laid out and checked, not printed: a split being tried. */
+const NO_OUTPUTS: ModuleOutputs = { pdf: false, previews: 'none' };
+
+type PrintedModule = Awaited<ReturnType<typeof printModule>>;
+interface ModuleOnPage {
+  module: ModuleArticle;
+  box: Box;
+  printed: PrintedModule;
+}
+
+/** Rule moves one page tries at most; each lays out the two modules it changes. */
+const MAX_RULE_MOVES = 8;
+/** Checks a module's depth decides: its columns end level, its last line near the foot. */
+const DEPTH_CHECKS = ['underfill', 'columnBalance'] as const;
+const OTHER_CHECKS = ['kinsoku', 'orphanLines', 'missingGlyphs', 'systemFonts', 'images'] as const;
+
+/**
+ * A desk's last step on a page whose split is ours: while a module fills its box badly (columns
+ * ending unevenly, or short of the foot), move the rule over or under it by a body line or two
+ * (shiftedSplits) and lay out the two modules it changes; keep the first move after which both
+ * pass the depth checks and neither fails a check it passed. The rest of the page stays as it is.
+ * Returns the modules in their new boxes (laid out, not printed), or undefined when no move helped.
+ */
+async function levelModules(placed: ModuleOnPage[], line: number, layOut: (module: ModuleArticle, box: Box) => Promise<PrintedModule>): Promise<ModuleOnPage[] | undefined> {
+  const faulty = (checks: Preflight) => DEPTH_CHECKS.some((name) => !checks[name].ok);
+  const boxes = placed.map((module) => module.box);
+  let current = placed;
+  let tries = 0;
+  for (;;) {
+    const failing = current.flatMap((module, index) => (faulty(module.printed.checks) ? [index] : []));
+    if (failing.length === 0) break;
+    let kept: ModuleOnPage[] | undefined;
+    for (const split of shiftedSplits(current.map((module) => module.box.height), failing, line)) {
+      if (tries >= MAX_RULE_MOVES) break;
+      tries++;
+      const moved = restack(boxes, split.heights);
+      const laid = await Promise.all(split.changed.map((index) => layOut(current[index]!.module, moved[index]!)));
+      const better = laid.every((trial, k) => {
+        const before = current[split.changed[k]!]!.printed.checks;
+        return trial.checks.overflow.ok && !faulty(trial.checks) && OTHER_CHECKS.every((name) => trial.checks[name].ok || !before[name].ok);
+      });
+      if (better) {
+        kept = current.map((module, index) => {
+          const k = split.changed.indexOf(index);
+          return k < 0 ? module : { ...module, box: moved[index]!, printed: laid[k]! };
+        });
+        break;
+      }
+    }
+    if (!kept) break;
+    current = kept;
+  }
+  return current === placed ? undefined : current;
+}
+
 async function printModule(
   module: ModuleArticle,
   geometry: ReturnType<typeof moduleGeometry>,
   workDir: string,
   allowedRoots: string[],
-  outputs: NonNullable<PrintOptions['outputs']>,
+  outputs: ModuleOutputs,
   context: EditionContext,
 ) {
   const { article } = module;
@@ -429,7 +501,7 @@ async function printModule(
     metadata: { title: article.frontMatter.headline, authors: [], lang: article.frontMatter.lang, creator: `presswork ${PRESSWORK_VERSION}` },
     // One page: a module that does not fit is an error to fix in edition.yml, not a jump to another page.
     fit: { bodySize: geometry.bodySize, leading: geometry.leading, folio: doc.folio, maxPages: 1 },
-    render: true,
+    render: outputs.pdf || outputs.previews !== 'none',
     outputs,
     previewScale: PREVIEW_SCALE,
     timeoutMs: context.timeoutMs,
