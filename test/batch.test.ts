@@ -98,8 +98,8 @@ describe('a batch with bad articles', () => {
     expect(build?.slice(1)).toEqual(['5', '3']);
     expect(xml).toMatch(/<testcase classname="presswork\.build" name="alpha" file="batch\/alpha\.md"\/>/);
     expect(xml).toMatch(/<testcase classname="presswork\.build" name="bad" file="batch\/bad\.md"><failure message="[^"]*headlin/);
-    // Two preflight suites' worth of checks: four checks for each printed article.
-    expect(xml.match(/classname="presswork\.preflight\./g)).toHaveLength(8);
+    // A case for each of the eight checks of each printed article.
+    expect(xml.match(/classname="presswork\.preflight\./g)).toHaveLength(16);
   });
 
   it('does not rebuild unchanged articles, and says they are cached', () => {

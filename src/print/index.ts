@@ -19,7 +19,7 @@ export { findBrowser, launchBrowser, BrowserNotFoundError, PROTOCOL_TIMEOUT_MS }
 export { BrowserSession, BrowserCrashError, PageTimeoutError, type PageRun, type WithPageOptions } from './browser-session.js';
 export type { FitBounds, FitResult } from './copyfit.js';
 export type { PdfMetadata } from './pdf-metadata.js';
-export { preflight, type Check, type Fault, type Preflight } from './preflight.js';
+export { CHECK_NAMES, preflight, type Check, type CheckName, type Fault, type Preflight } from './preflight.js';
 export type { FolioNumbering, PageStart, PrintedLine } from './page-script.js';
 export { MIN_PPI, type PrintedImage } from './images.js';
 export { DEFAULT_REMOTE_IMAGES, type BlockedRequest, type RemoteImages } from './request-guard.js';

@@ -21,6 +21,10 @@ export interface Fault {
   rect?: Rect;
 }
 
+/** The checks, in the order a desk reads them: what would be cut, the rules of the line, the glyphs, then the page. */
+export const CHECK_NAMES = ['overflow', 'kinsoku', 'orphanLines', 'missingGlyphs', 'underfill', 'columnBalance', 'systemFonts', 'images'] as const;
+export type CheckName = (typeof CHECK_NAMES)[number];
+
 export interface Check {
   ok: boolean;
   count: number;
@@ -113,9 +117,9 @@ export function preflight({ fit, lines, text, fonts, platformFonts = [], images 
   );
   const systemFonts = check(platformFonts);
   const imageCheck = check(imageFaults(images));
-  const checks = [overflow, kinsoku, orphanLines, missingGlyphs, underfill, columnBalance, systemFonts, imageCheck];
+  const checks: Record<CheckName, Check> = { overflow, kinsoku, orphanLines, missingGlyphs, underfill, columnBalance, systemFonts, images: imageCheck };
   return {
-    ok: checks.every((c) => c.ok),
+    ok: CHECK_NAMES.every((name) => checks[name].ok),
     pages: last,
     fill: Math.round(fit.fill * 1000) / 1000,
     bodySize: fit.bodySize,

@@ -20,7 +20,7 @@ import { depthFlex, editionPageGeometry, formatChineseDate, formatPageNumber, mo
 import { MM_PER_PT } from '../layout/units.js';
 import { epubPhotos, type PreparedPhoto, preparePhotos, withPreparedPhotos } from '../layout/photos.js';
 import type { ComposedPage } from '../print/edition.js';
-import { preflight, printPage, type BrowserSession, type Preflight, type PrintOptions, type RemoteImages } from '../print/index.js';
+import { CHECK_NAMES, preflight, printPage, type BrowserSession, type CheckName, type Preflight, type PrintOptions, type RemoteImages } from '../print/index.js';
 import { transformArticle, type ArticleProcessor, type SectionHead } from '../transform/index.js';
 import { PRESSWORK_VERSION } from '../version.js';
 import { writeAllOrNone, WriteError } from './atomic.js';
@@ -302,7 +302,7 @@ export async function buildEdition(loaded: LoadedEdition, articles: EditionArtic
             { ...where(module.entry), ruleId: 'edition-overflow' },
           ).fatal = true;
         } else if (!checks.ok) {
-          const failed = (['underfill', 'columnBalance', 'kinsoku', 'orphanLines', 'missingGlyphs', 'systemFonts', 'images'] as const).filter((name) => !checks[name].ok);
+          const failed = CHECK_NAMES.filter((name) => !checks[name].ok);
           file.message(`\`${module.entry.file}\` on page ${page.number}: preflight found ${failed.join(', ')} in its module (fill ${checks.fill}); adjust its \`share:\` to give it a better fit`, {
             ...where(module.entry),
             ruleId: 'edition-preflight',
@@ -441,8 +441,7 @@ interface ModuleOnPage {
 /** Rule moves one page tries at most; each lays out the two modules it changes. */
 const MAX_RULE_MOVES = 8;
 /** Checks a module's depth decides: its columns end level, its last line near the foot. */
-const DEPTH_CHECKS = ['underfill', 'columnBalance'] as const;
-const OTHER_CHECKS = ['kinsoku', 'orphanLines', 'missingGlyphs', 'systemFonts', 'images'] as const;
+const DEPTH_CHECKS: readonly CheckName[] = ['underfill', 'columnBalance'];
 
 /**
  * A desk's last step on a page whose split is ours: while a module fills its box badly (columns
@@ -453,6 +452,7 @@ const OTHER_CHECKS = ['kinsoku', 'orphanLines', 'missingGlyphs', 'systemFonts', 
  */
 async function levelModules(placed: ModuleOnPage[], line: number, layOut: (module: ModuleArticle, box: Box) => Promise<PrintedModule>): Promise<ModuleOnPage[] | undefined> {
   const faulty = (checks: Preflight) => DEPTH_CHECKS.some((name) => !checks[name].ok);
+  const others = CHECK_NAMES.filter((name) => name !== 'overflow' && !DEPTH_CHECKS.includes(name));
   const boxes = placed.map((module) => module.box);
   let current = placed;
   let tries = 0;
@@ -467,7 +467,7 @@ async function levelModules(placed: ModuleOnPage[], line: number, layOut: (modul
       const laid = await Promise.all(split.changed.map((index) => layOut(current[index]!.module, moved[index]!)));
       const better = laid.every((trial, k) => {
         const before = current[split.changed[k]!]!.printed.checks;
-        return trial.checks.overflow.ok && !faulty(trial.checks) && OTHER_CHECKS.every((name) => trial.checks[name].ok || !before[name].ok);
+        return trial.checks.overflow.ok && !faulty(trial.checks) && others.every((name) => trial.checks[name].ok || !before[name].ok);
       });
       if (better) {
         kept = current.map((module, index) => {

@@ -1,11 +1,11 @@
 // `--junit <file>`: the build and preflight results as JUnit XML, the format
 // CI dashboards (GitLab, Jenkins, GitHub test reporters) read. One suite for
 // the build (a case per article), one for the preflight (a case per check).
+import { CHECK_NAMES } from '../print/preflight.js';
 import type { ArticleReport } from './build.js';
 
-type PreflightCheck = { ok: boolean; count: number; items: string[] };
-
-const CHECKS = ['overflow', 'kinsoku', 'orphanLines', 'missingGlyphs'] as const;
+/** A check as the manifest keeps it: its faults are objects with a message (a manifest of an older presswork may hold strings). */
+type PreflightCheck = { ok: boolean; count: number; items: Array<{ message: string } | string> };
 
 export function junitXml(articles: ArticleReport[], options: { strict?: boolean } = {}): string {
   const build = articles.map((article) => {
@@ -25,15 +25,16 @@ export function junitXml(articles: ArticleReport[], options: { strict?: boolean 
   for (const article of articles) {
     const checks = article.preflight as unknown as Record<string, PreflightCheck | unknown> | undefined;
     if (!checks) continue;
-    for (const check of CHECKS) {
+    for (const check of CHECK_NAMES) {
       const result = checks[check] as PreflightCheck | undefined;
       if (!result) continue;
+      const faults = result.items.map((item) => (typeof item === 'string' ? item : item.message)).join('\n');
       // Preflight faults fail CI only under --strict; otherwise they are reported as skipped-with-reason, visible but not red.
       const body = result.ok
         ? ''
         : options.strict
-          ? `<failure message="${attr(`${check}: ${result.count}`)}" type="${check}">${text(result.items.join('\n'))}</failure>`
-          : `<system-err>${text(`${check}: ${result.count}\n${result.items.join('\n')}`)}</system-err>`;
+          ? `<failure message="${attr(`${check}: ${result.count}`)}" type="${check}">${text(faults)}</failure>`
+          : `<system-err>${text(`${check}: ${result.count}\n${faults}`)}</system-err>`;
       preflight.push(testcase(`presswork.preflight.${article.slug}`, check, article.source, body));
     }
   }
