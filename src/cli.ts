@@ -138,6 +138,8 @@ async function runBuild(
   }
   const messages = reporter([...report.articles, ...report.editions].map((entry) => entry.file), { quiet: true });
   if (messages) say(messages);
+  const { preflightReport } = await import('./publish/preflight-report.js');
+  for (const line of preflightReport(report.articles)) say(line);
   const failed = report.articles.filter((article) => !article.ok);
   const preflightFailed = report.articles.filter((article) => article.preflight && !article.preflight.ok);
   if (options.json) {

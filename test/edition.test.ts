@@ -183,6 +183,9 @@ describe('an edition build', () => {
 
   it('gives the same bytes when made again, in another time zone, and is kept when nothing changed', () => {
     expect(rebuilt).toContain('0 built, 3 cached, 0 failed');
+    // Each article alone is a short A4 page: the preflight report says so, a cached article's too.
+    expect(rebuilt).toMatch(/^preflight: 3 of 3 articles with faults to fix before press$/m);
+    expect(rebuilt).toMatch(/^ {2}content\/sample\/lead\.md\n {4}(columnBalance: the columns on page 1 end \d+ lines apart\n {4})?underfill: page 1 is \d+ % full: /m);
     expect(rebuilt).toMatch(/edition content\/sample\/edition\.yml: 2 page\(s\), 3 article\(s\), pdf epub png\n/);
     for (const [name, hash] of Object.entries(first)) expect(sha256(edition(name)), name).toBe(hash);
     expect(unchanged).toContain('edition content/sample/edition.yml: 2 page(s), 3 article(s), pdf epub png (cached: unchanged)');
