@@ -12,7 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { articleFolder } from './support/articles.js';
 import { elements, entry, parseXhtml, unpack } from './support/epub-book.js';
 import { epubcheck, epubcheckMissing } from './support/epubcheck.js';
+import { loadArticle, loadConfig } from '../src/content/load.js';
 import { MAX_EPUB_PIXELS, packImages } from '../src/epub/images.js';
+import { articleKey } from '../src/publish/cache.js';
 
 const cli = fileURLToPath(new URL('../bin/presswork.js', import.meta.url));
 const body = '本报讯　记者从市总工会获悉，今年全市工会系统深入开展服务职工活动。\n';
@@ -40,6 +42,8 @@ beforeAll(async () => {
     ].join('\n'),
     'b.md': ['---', 'headline: 不是图片', 'photos:', '  - name: 戊', '    caption: 记者', '    src: photos/notes.jpg', '---', '', body].join('\n'),
     'c.md': ['---', 'headline: 目录之外', 'photos:', '  - { name: 己, caption: 编辑, src: ../../../../../etc/hostname }', '---', '', body].join('\n'),
+    // Body images with Chinese names and a space: Markdown URLs reach the HTML percent-encoded.
+    'd.md': ['---', 'headline: 中文文件名', '---', '', body, '![会场全景](图片/会场%20全景.png)', '', '![签约仪式](图片/签约.png)', ''].join('\n'),
   });
   mkdirSync(join(dir, 'photos'));
   await sharp({ create: { width: 600, height: 800, channels: 3, background: '#468' } }).jpeg().toFile(join(dir, 'photos', 'good.jpg'));
@@ -47,6 +51,9 @@ beforeAll(async () => {
   await sharp({ create: { width: 60, height: 80, channels: 3, background: '#486' } }).png().toFile(join(dir, 'photos', 'tiny.png'));
   await sharp({ create: { width: 300, height: 200, channels: 4, background: { r: 200, g: 80, b: 40, alpha: 0.5 } } }).webp().toFile(join(dir, 'photos', 'chart.webp'));
   writeFileSync(join(dir, 'photos', 'notes.jpg'), '这不是图片，是一段文字。\n');
+  mkdirSync(join(dir, '图片'));
+  await sharp({ create: { width: 1200, height: 900, channels: 3, background: '#357' } }).png().toFile(join(dir, '图片', '会场 全景.png'));
+  await sharp({ create: { width: 1280, height: 800, channels: 3, background: '#753' } }).png().toFile(join(dir, '图片', '签约.png'));
   result = spawnSync(process.execPath, [cli, 'build', dir, '--out', join(dir, 'output'), '--format', 'pdf,html,epub'], { cwd: dir, encoding: 'utf8' });
   manifest = JSON.parse(readFileSync(join(dir, 'output', 'manifest.json'), 'utf8'));
 });
@@ -58,7 +65,7 @@ const article = (slug: string) => manifest.articles.find((entry) => entry.slug =
 describe('photos', () => {
   it('exits 1 naming the failed articles, and builds the good one', () => {
     expect(result.status, result.stderr).toBe(1);
-    expect(result.stderr).toMatch(/2 of 3 article\(s\) failed/);
+    expect(result.stderr).toMatch(/2 of 4 article\(s\) failed/);
     expect(article('a').ok).toBe(true);
     expect(existsSync(join(dir, 'output', 'a', 'a.pdf'))).toBe(true);
     expect(existsSync(join(dir, 'output', 'b'))).toBe(false);
@@ -109,6 +116,31 @@ describe('photos', () => {
     expect(tiny).toMatch(/^丁，职工代表: \d+ ppi at \d+ × \d+ mm \(60 × 80 px\); it prints soft — use a file of at least \d+ px wide for 200 ppi/);
     expect(Number(/: (\d+) ppi/.exec(tiny ?? '')?.[1])).toBeLessThan(200);
     expect(check.items.some((item) => item.message.startsWith('甲'))).toBe(false);
+  });
+});
+
+describe('body images named in Chinese, with a space', () => {
+  it('print: the PDF embeds both and the images check finds nothing to report', () => {
+    expect(article('d').ok).toBe(true);
+    expect(article('d').preflight!.images.items).toEqual([]);
+    const images = spawnSync('pdfimages', ['-list', join(dir, 'output', 'd', 'd.pdf')], { encoding: 'utf8' }).stdout;
+    expect(images).toMatch(/\b1200\s+900\b/);
+    expect(images).toMatch(/\b1280\s+800\b/);
+  });
+
+  it('count in the article\'s cache key: new bytes under the same name make a new key', async () => {
+    const config = loadConfig(dir);
+    const keyNow = async () => articleKey('fingerprint', await loadArticle(join(dir, 'd.md'), config));
+    const before = await keyNow();
+    const file = join(dir, '图片', '会场 全景.png');
+    const bytes = readFileSync(file);
+    await sharp({ create: { width: 1200, height: 900, channels: 3, background: '#468' } }).png().toFile(file);
+    try {
+      expect(await keyNow()).not.toBe(before);
+    } finally {
+      writeFileSync(file, bytes);
+    }
+    expect(await keyNow()).toBe(before);
   });
 });
 

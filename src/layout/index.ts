@@ -14,6 +14,7 @@ import type { Article, RunningHead } from '../content/load.js';
 import { loadDefaultSimplifiedChineseParser } from 'budoux';
 import { folioNumbering, type FolioNumbering } from './folio.js';
 import { loadFonts, type FontSpec, type LoadedFont } from './fonts.js';
+import { srcPath } from '../paths.js';
 import { hasUrlScheme } from './photos.js';
 import { geometryCss, pageGeometry, type PageGeometry } from './presets.js';
 import { PACKAGE_ROOT } from '../version.js';
@@ -107,7 +108,7 @@ export function renderPage(article: Article, tree: Root, template: Template, opt
   visit(page, 'element', (node: Element) => {
     const src = node.tagName === 'img' ? node.properties.src : undefined;
     if (typeof src === 'string' && !hasUrlScheme(src)) {
-      node.properties.src = assetUrl(resolve(contentDir, src));
+      node.properties.src = assetUrl(resolve(contentDir, srcPath(src)));
     }
     // A link to a path (`other.md`) leads nowhere from the PDF or the published page, and Chromium
     // would print it as a link into the build's temporary folder, a new one every build: it keeps

@@ -10,7 +10,7 @@ import { h } from 'hastscript';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import type { Photo } from '../content/schema.js';
-import { pathInside, urlScheme } from '../paths.js';
+import { pathInside, srcPath, urlScheme } from '../paths.js';
 
 /** `src` names a URL (`https:`, `data:`, `file:` …), not a path: the page, the EPUB and the cache key agree on what is a file. */
 export function hasUrlScheme(src: string): boolean {
@@ -150,7 +150,7 @@ export async function localImages(tree: Root, prepared: PreparedPhoto[], article
   const root = await realpath(articleDir).catch(() => articleDir);
   for (const src of bodySources) {
     if (found.some((image) => image.src === src)) continue;
-    const real = await realpath(resolve(articleDir, safeDecode(src))).catch(() => undefined);
+    const real = await realpath(resolve(articleDir, srcPath(src))).catch(() => undefined);
     if (!real || !insideFolder(root, real)) continue;
     if ((await stat(real).catch(() => undefined))?.isFile()) found.push({ src, path: real });
   }
@@ -158,14 +158,6 @@ export async function localImages(tree: Root, prepared: PreparedPhoto[], article
 }
 
 const hasScheme = (src: string) => hasUrlScheme(src) || src.startsWith('//');
-
-function safeDecode(src: string): string {
-  try {
-    return decodeURI(src);
-  } catch {
-    return src;
-  }
-}
 
 /** Inside the folder, and not the folder itself. */
 function insideFolder(root: string, candidate: string): boolean {

@@ -15,6 +15,7 @@ import type { Article } from '../content/load.js';
 import { CONFIG_FILE } from '../content/load.js';
 import type { Template } from '../layout/index.js';
 import { hasUrlScheme } from '../layout/photos.js';
+import { srcPath } from '../paths.js';
 import { findBrowser, type RemoteImages } from '../print/index.js';
 import { createArticleProcessor } from '../transform/index.js';
 import { PRESSWORK_VERSION } from '../version.js';
@@ -72,8 +73,8 @@ export async function articleKey(fingerprint: string, article: Article, options:
   // The page HTML links the article's photos relative to the output folder.
   if (options.outDir !== undefined) hash.update('\0folder\0').update(relative(resolve(options.outDir), resolve(dir)));
   for (const src of sources.filter((source) => !hasUrlScheme(source))) {
-    const path = resolve(dir, src);
-    const bytes = await readFile(path).catch(() => undefined);
+    // As written, or as the print reads a Markdown URL with escapes (`会场%20全景.jpg`).
+    const bytes = (await readFile(resolve(dir, src)).catch(() => undefined)) ?? (await readFile(resolve(dir, srcPath(src))).catch(() => undefined));
     hash.update(`\0image:${src}\0`).update(bytes ?? 'missing');
   }
   return hash.digest('hex');
