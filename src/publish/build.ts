@@ -2,7 +2,7 @@
 // epub, then its outputs are published together, or not at all.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -247,7 +247,9 @@ export async function build(options: BuildOptions): Promise<BuildReport> {
     const runOne = async (entry: Loaded, index: number): Promise<ArticleReport> => {
       const key = await keyOf(entry);
       const before = previousBySource.get(displayPath(options.cwd, entry.source));
-      if (useCache && entry.article && key && before?.slug === entry.article.slug && (await reusable(before, key, options.outDir, options.formats))) {
+      // An article that failed at load (a slug another article also takes) is reported as failed, never as cached.
+      const loadedOk = !entry.file.messages.some((message) => message.fatal);
+      if (useCache && loadedOk && entry.article && key && before?.slug === entry.article.slug && (await reusable(before, key, options.outDir, options.formats))) {
         options.onArticle?.({ index, total, done, source: entry.source, phase: 'start' });
         const report = cachedReport(entry, before);
         options.onArticle?.({ index, total, done: ++done, source: entry.source, phase: 'done', report });
@@ -551,6 +553,8 @@ async function buildOne(entry: Loaded, context: BuildContext, onProgress: (progr
         fatal(file, writeFailure(error, 'article', options.outDir), 'write');
         return report({ preflight: checks });
       }
+      // An article that now prints on fewer pages leaves no preview of a page it no longer has.
+      if (wants('png') && printed) await removePreviewsAfter(join(options.outDir, article.slug), article.slug, printed.pngs.length);
       for (const [format, bytes, extra] of payloads) {
         outputs[format] = {
           path: relative(options.outDir, pathOf(`${article.slug}.${format}`)),
@@ -604,6 +608,13 @@ function pdfMetadata(article: Article, sourceDateEpoch: number | undefined) {
 }
 
 /** SOURCE_DATE_EPOCH, read once per build; a malformed one is refused, never silently ignored. */
+/** Removes `<slug>-N.png` for every N past `pages` in `folder`: previews of pages an earlier build printed. */
+async function removePreviewsAfter(folder: string, slug: string, pages: number): Promise<void> {
+  const names = await readdir(folder).catch(() => [] as string[]);
+  const pattern = new RegExp(`^${slug.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d+)\\.png$`);
+  await Promise.all(names.filter((name) => Number(pattern.exec(name)?.[1] ?? 0) > pages).map((name) => rm(join(folder, name), { force: true })));
+}
+
 export function sourceDateEpoch(env: NodeJS.ProcessEnv = process.env): number | undefined {
   const value = env.SOURCE_DATE_EPOCH;
   if (value === undefined || value === '') return undefined;
