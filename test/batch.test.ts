@@ -3,7 +3,7 @@
 // cache, stale outputs, shards and their merge, JUnit, the manifest's schema,
 // and printing on a browser that someone else started.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -141,6 +141,45 @@ describe('a batch with bad articles', () => {
     expect(broken.status).toBe(1);
     expect(existsSync(join(out, 'beta', 'beta.pdf'))).toBe(true);
     expect(broken.stderr).not.toContain('removed beta/');
+  });
+});
+
+describe('a cached article that another article\'s slug now collides with', () => {
+  it('fails with the other, naming both, instead of being reported as cached', () => {
+    const content = join(project, 'collide');
+    mkdirSync(join(content, 'later'), { recursive: true });
+    writeFileSync(join(content, 'report.md'), '---\nheadline: 先到的稿子\n---\n\n正文。\n');
+    const first = presswork(['build', 'collide', '--out', 'collide-out', '--format', 'html'], project);
+    expect(first.status, first.stderr).toBe(0);
+    writeFileSync(join(content, 'later', 'report.md'), '---\nheadline: 后来的稿子\n---\n\n正文。\n');
+    const again = presswork(['build', 'collide', '--out', 'collide-out', '--format', 'html', '--json'], project);
+    expect(again.status).toBe(1);
+    const report = JSON.parse(again.stdout) as JsonReport;
+    expect(report.articles.map((article) => [article.source, article.ok, article.cached ?? false])).toEqual([
+      ['collide/later/report.md', false, false],
+      ['collide/report.md', false, false],
+    ]);
+    for (const article of report.articles) {
+      const duplicate = article.messages.find((message) => message.rule === 'duplicate-slug');
+      expect(duplicate?.message).toContain('collide/report.md');
+      expect(duplicate?.message).toContain('collide/later/report.md');
+    }
+  });
+});
+
+describe('an article rebuilt on fewer pages', () => {
+  it('leaves no preview of a page it no longer has', () => {
+    const content = join(project, 'shrink');
+    mkdirSync(content);
+    copyFileSync(join(root, 'content', 'manpages-zh-psql.md'), join(content, 'long.md'));
+    const first = presswork(['build', 'shrink', '--out', 'shrink-out', '--format', 'png'], project);
+    expect(first.status, first.stderr).toBe(0);
+    const previews = () => readdirSync(join(project, 'shrink-out', 'long')).filter((name) => name.endsWith('.png')).sort();
+    expect(previews().length).toBeGreaterThan(2);
+    writeFileSync(join(content, 'long.md'), '---\nheadline: 删节之后\n---\n\n正文只剩一段。\n');
+    const again = presswork(['build', 'shrink', '--out', 'shrink-out', '--format', 'png'], project);
+    expect(again.status, again.stderr).toBe(0);
+    expect(previews()).toEqual(['long.png']);
   });
 });
 
