@@ -323,6 +323,12 @@ describe('section head or broken paragraph', () => {
     expect(result.joins).toHaveLength(1);
   });
 
+  it('takes a line break after or before a hanzi outside the BMP for no character, as after any other hanzi', () => {
+    // 𡈼 (U+2123C) is two UTF-16 units: its low half is no hanzi, and the break became a space.
+    const { paragraphs } = importBody('上一段。', '本次评选的负责人𡈼\n2024年起主持全部工作。\n𠮷野家工会\n2025年成立。');
+    expect(paragraphs[1]).toBe('本次评选的负责人𡈼2024年起主持全部工作。𠮷野家工会2025年成立。');
+  });
+
   it('joins a number cut in two', () => {
     const { heads, paragraphs } = importBody('上一段。', '累计收集合理化建议48', '25件。');
     expect(heads).toEqual([]);

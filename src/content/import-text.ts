@@ -203,9 +203,15 @@ function splitBlocks(text: string): Block[] {
 function joinLines(lines: string[]): string {
   return lines.reduce((joined, line) => {
     if (joined === '') return line;
-    const boundary = isWide(joined.at(-1) ?? '') || isWide(line[0] ?? '');
+    // Whole characters, not UTF-16 halves: 𡈼 (U+2123C) is a hanzi too.
+    const boundary = isWide(lastCharacter(joined)) || isWide(String.fromCodePoint(line.codePointAt(0) ?? 0x20));
     return joined + (boundary ? '' : ' ') + line;
   }, '');
+}
+
+function lastCharacter(text: string): string {
+  const low = text.charCodeAt(text.length - 1);
+  return text.slice(low >= 0xdc00 && low <= 0xdfff && text.length > 1 ? -2 : -1);
 }
 
 function isWide(char: string): boolean {
