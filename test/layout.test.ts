@@ -164,4 +164,23 @@ describe('headline phrase breaks', () => {
     expect(deck.split('<wbr>').length).toBeGreaterThan(3);
     expect(deck.replace(/<wbr>/g, '')).toBe('——市委党的群团工作会议在首都企业工会引起强烈反响');
   });
+
+  it('never breaks inside a character: a hanzi outside the BMP, or a hanzi and its variation selector', async () => {
+    // BudouX cuts 𩾌 (U+29F8C) in two here, and 葛 from its ideographic variation selector.
+    const file = new VFile({ path: 'story.md', value: '正文。' });
+    file.data.frontMatter = frontMatterSchema.parse({ headline: '𩽾𩾌鱼很好吃', deck: '葛\u{E0100}洪的讲话' });
+    const tree = await transformArticle(createArticleProcessor(), file);
+    const article = { file, frontMatter: file.data.frontMatter, slug: 'story', runningHead: { sampleFields: [] }, layout: {} };
+    const { html } = renderPage(article, tree, loadTemplate('newspaper'));
+    const headline = /<h1 class="headline" id="headline">(.*?)<\/h1>/.exec(html)?.[1] ?? '';
+    const deck = /<p class="deck">(.*?)<\/p>/.exec(html)?.[1] ?? '';
+    expect(headline.replace(/<wbr>/g, '')).toBe('𩽾𩾌鱼很好吃');
+    expect(deck.replace(/<wbr>/g, '')).toBe('葛\u{E0100}洪的讲话');
+    for (const text of [headline, deck]) {
+      expect(text).toContain('<wbr>');
+      // No phrase starts with the second half of a character.
+      for (const phrase of text.split('<wbr>')) expect(phrase, phrase).toMatch(/^(?![\udc00-\udfff]|\u{E0100}|[\ufe00-\ufe0f])/u);
+    }
+    expect(html).not.toContain('\ufffd');
+  });
 });

@@ -245,10 +245,30 @@ function breakHeadlinesAtPhrases(page: Root): void {
     if (!Array.isArray(classes) || !classes.some((name) => ['headline', 'kicker', 'deck', 'section-head'].includes(String(name)))) return;
     node.children = node.children.flatMap((child): ElementContent[] => {
       if (child.type !== 'text') return [child];
-      const phrases = parser.parse(child.value);
+      const phrases = wholeCharacters(parser.parse(child.value));
       return phrases.flatMap((phrase, index) => (index === 0 ? [{ type: 'text', value: phrase }] : [h('wbr'), { type: 'text', value: phrase }]));
     });
   });
+}
+
+const graphemes = new Intl.Segmenter('zh', { granularity: 'grapheme' });
+
+/**
+ * BudouX cuts UTF-16 units, so it can cut a character: between the halves of 𩾌 (U+29F8C), which
+ * then printed as two U+FFFD, or between 葛 and its variation selector. Phrases are joined again
+ * wherever a cut is not between two user-perceived characters.
+ */
+export function wholeCharacters(phrases: string[]): string[] {
+  const text = phrases.join('');
+  const starts = new Set([...graphemes.segment(text)].map((segment) => segment.index));
+  const whole: string[] = [];
+  let offset = 0;
+  for (const phrase of phrases) {
+    if (whole.length > 0 && !starts.has(offset)) whole[whole.length - 1] += phrase;
+    else whole.push(phrase);
+    offset += phrase.length;
+  }
+  return whole;
 }
 
 /** Punctuation and spaces do not count as characters of a last line (clreq's 孤字 rule). */
