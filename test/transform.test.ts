@@ -66,6 +66,14 @@ describe('section heads', () => {
       { id: 'section-3', text: '工会组织要坚持问题意识、改革创新', level: 2 },
     ]);
   });
+
+  it('keeps a section head with no text out of the outline and the nav, and warns at its line', async () => {
+    const { file } = await transform('第一段。\n\n##\n\n第二段。\n\n## ![图](chart.png)\n\n## 小标题\n');
+    expect(file.data.sectionHeads).toEqual([{ id: 'section-1', text: '小标题', level: 2 }]);
+    const warnings = file.messages.filter((message) => message.ruleId === 'empty-heading');
+    expect(warnings.map((message) => message.line)).toEqual([3, 7]);
+    expect(warnings[0]?.message).toMatch(/no text; give it its words after the `#` marks, or delete the line/);
+  });
 });
 
 describe('figures', () => {

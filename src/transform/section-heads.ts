@@ -26,11 +26,20 @@ export default function sectionHeads() {
     visit(tree, 'element', (node: Element) => {
       const level = headingLevel[node.tagName];
       if (!level) return;
+      const text = toText(node);
+      if (text.trim() === '') {
+        // A `##` line with nothing after it (or only an image): no entry in the outline or the EPUB's
+        // nav, where a link must have text (EPUBCheck fails an empty one).
+        node.tagName = `h${level}`;
+        node.properties = { ...node.properties, className: ['section-head'] };
+        file.message('a section head with no text; give it its words after the `#` marks, or delete the line', { place: node.position, ruleId: 'empty-heading', source: 'presswork' });
+        return;
+      }
       // The footnotes' heading keeps the id its references point to (aria-describedby="footnote-label").
       const id = node.properties.id === 'footnote-label' ? 'footnote-label' : `section-${heads.length + 1}`;
       node.tagName = `h${level}`;
       node.properties = { ...node.properties, id, className: ['section-head'] };
-      heads.push({ id, text: toText(node), level });
+      heads.push({ id, text, level });
     });
     file.data.sectionHeads = heads;
   };
