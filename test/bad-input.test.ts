@@ -43,6 +43,9 @@ beforeAll(async () => {
   dir = articleFolder({
     'empty.md': '',
     'front-matter-only.md': '---\nheadline: 只有前言\n---\n',
+    // YAML allows `...` to end a document; the Markdown parser does not, and would print the keys as text.
+    'dots-close.md': `---\nheadline: 以三点结束\n...\n\n${BODY}`,
+    'nbsp-fence.md': `---\u00a0\nheadline: 分隔线后有不换行空格\n---\n\n${BODY}`,
     'bad-yaml.md': article('headline: 标题\ndeck: [未闭合的副题\nbyline: 记者'),
     'no-headline.md': article('deck: ——只有副题'),
     'unknown-key.md': article('headline: 标题\nbyine: □本报记者 王路曼'),
@@ -76,6 +79,8 @@ const error = (name: string) => report(name).messages.find((message) => message.
 const BAD: Record<string, [number | undefined, number | undefined, RegExp]> = {
   'empty.md': [1, 1, /the file is empty; write a front matter block/],
   'front-matter-only.md': [3, 1, /has a front matter but no text; write the article below the closing `---`/],
+  'dots-close.md': [1, 1, /the front matter is not closed; add a line `---` after its last key/],
+  'nbsp-fence.md': [1, 1, /the file has no front matter; start it with a line `---`/],
   // The YAML parser finds the unclosed `[` where the next key starts.
   'bad-yaml.md': [4, 1, /must be sufficiently indented and end with a \] is not valid YAML; check the indentation and quote values/],
   'no-headline.md': [2, 1, /`headline` is required; add `headline: …`/],

@@ -112,14 +112,17 @@ function frontMatterBlock(text: string, file: VFile): YamlBlock {
     });
   }
   const lines = text.split('\n');
-  if (lines[0]?.trimEnd() !== '---') {
+  // Fences as the Markdown parser reads them (remark-frontmatter): `---` and spaces or tabs, never `...`
+  // or another white space: else the parser would print the front matter as body text, or swallow the body.
+  const fence = /^---[ \t]*$/;
+  if (!fence.test(lines[0] ?? '')) {
     file.fail('the file has no front matter; start it with a line `---`, then `headline: …`, then `---` (or turn plain text into an article with `presswork import`)', {
       place: { line: 1, column: 1 },
       ruleId: 'front-matter',
       source: 'presswork',
     });
   }
-  const end = lines.findIndex((line, index) => index > 0 && /^(---|\.\.\.)\s*$/.test(line));
+  const end = lines.findIndex((line, index) => index > 0 && fence.test(line));
   if (end < 0) {
     file.fail('the front matter is not closed; add a line `---` after its last key', {
       place: { line: 1, column: 1 },
