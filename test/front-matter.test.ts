@@ -66,6 +66,13 @@ describe('front matter schema', () => {
     expect(message.reason).toContain('write photos as a list');
   });
 
+  it('refuses a control character made by a YAML escape, on its line', () => {
+    const message = failure('headline: 标题\nauthors: [王路曼, "\\b"]\n');
+    expect(message.line).toBe(3);
+    expect(message.reason).toMatch(/`authors.1` holds a control character .*a YAML escape such as "\\x01" or "\\b" in quotes.*; delete the escape/);
+    expect(failure('headline: "\\x01"\n').line).toBe(2);
+  });
+
   it('reports YAML syntax errors on their line', () => {
     const message = failure('headline: 标题\ndeck: [unclosed\nbyline: x\n');
     expect(message.reason).toContain('is not valid YAML');

@@ -222,7 +222,7 @@ function isControlByte(byte: number): boolean {
  * U+FFFF; a surrogate without its pair. They usually mark a damaged file, and
  * refusing one at its place is better than dropping it unseen.
  */
-const UNPRINTABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+export const UNPRINTABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 const NAMES: Record<number, string> = {
   0x0b: 'a vertical tab',

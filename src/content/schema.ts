@@ -1,11 +1,18 @@
 // One schema per edge of the program: the article's front matter and the
 // project config. The schemas give both the validation and the types.
 import { z } from 'zod';
+import { UNPRINTABLE } from './decode.js';
 
 export const PAGE_PRESETS = ['tabloid', 'broadsheet', 'a3', 'a4'] as const;
 export type PagePreset = (typeof PAGE_PRESETS)[number];
 
-export const text = z.string().trim().min(1, 'must not be empty');
+// The file's text is checked for control characters as it is read; a quoted YAML escape ("\x01", "\b")
+// makes one only when the value is parsed, and an EPUB cannot store it.
+export const text = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .refine((value) => !UNPRINTABLE.test(value), 'holds a control character or a noncharacter (a YAML escape such as "\\x01" or "\\b" in quotes), which cannot be printed or stored in the EPUB; delete the escape');
 
 export const isoDate = z
   .string()
