@@ -76,6 +76,32 @@ describe('section heads', () => {
   });
 });
 
+describe('text Markdown would drop', () => {
+  const failure = async (markdown: string) => transform(markdown).then(() => undefined, (error: unknown) => error as { line?: number; reason: string; ruleId?: string });
+
+  it('fails a table row with more cells than its header, at the row, saying what to change', async () => {
+    const error = await failure('第一段。\n\n| 项目 | 数量 |\n| --- | --- |\n| 苹果 | 3 |\n| 香蕉 | 5 | 备注 |\n');
+    expect(error?.line).toBe(6);
+    expect(error?.ruleId).toBe('table-cells');
+    expect(error?.reason).toBe('row 3 of this table has 3 cells but its header has 2: the last cell would not be printed; add a column to the header row, or write a | inside a cell as \\|');
+  });
+
+  it('fails a footnote nothing refers to, and a second footnote of one label, at their lines', async () => {
+    const unused = await failure('正文。\n\n[^注一]: 没有被引用的注释。\n');
+    expect(unused).toMatchObject({ line: 3, ruleId: 'footnote' });
+    expect(unused?.reason).toBe('footnote [^注一] is never referred to, so its text would not be printed; refer to it in the text with [^注一], or delete it');
+    const twice = await failure('正文[^1]。\n\n[^1]: 第一条。\n\n[^1]: 同名的第二条。\n');
+    expect(twice).toMatchObject({ line: 5, ruleId: 'footnote' });
+    expect(twice?.reason).toMatch(/^a second footnote \[\^1\]: only the first of one label is printed/);
+  });
+
+  it('lets a table with fewer cells in a row, and referred footnotes, through', async () => {
+    const { html } = await transform('| 项目 | 数量 |\n| --- | --- |\n| 苹果 |\n\n正文[^a]。\n\n[^a]: 注释。\n');
+    expect(html).toContain('苹果');
+    expect(html).toContain('注释。');
+  });
+});
+
 describe('figures', () => {
   it('prints a photo without src as a placeholder frame with its caption, and warns', async () => {
     const { html, file } = await transform('正文。', { photos: [{ name: '卢暘', caption: '北京奔驰工会主席' }] });

@@ -11,6 +11,7 @@ import articleStructure from './article-structure.js';
 import blockIds from './block-ids.js';
 import figures from './figures.js';
 import footnoteLabels from './footnote-labels.js';
+import keptText from './kept-text.js';
 import rawHtml from './raw-html.js';
 import sectionHeads from './section-heads.js';
 import tableAlignment from './table-alignment.js';
@@ -22,6 +23,7 @@ export function createArticleProcessor() {
     .use(remarkParse)
     .use(remarkFrontmatter, ['yaml'])
     .use(remarkGfm)
+    .use(keptText)
     // Markdown becomes the tree with raw HTML still raw, so what Markdown made can be told apart;
     // then raw HTML is parsed into the tree and the whole is sanitized before anything else sees it.
     .use(footnoteLabels)
