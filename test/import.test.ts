@@ -3,6 +3,8 @@
 import { readFileSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import type { Root, RootContent } from 'mdast';
+import { toText } from 'hast-util-to-text';
+import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +12,9 @@ import { parse } from 'yaml';
 import { decodeSource, isProbablyBinary } from '../src/content/decode.js';
 import { SourceError } from '../src/content/errors.js';
 import { bylineAuthors, escapeMarkdownText, formatJoin, importText, type ImportResult } from '../src/content/import-text.js';
-import { frontMatterSchema } from '../src/content/schema.js';
+import { loadArticleText } from '../src/content/load.js';
+import { configSchema, frontMatterSchema } from '../src/content/schema.js';
+import { createArticleProcessor, transformArticle } from '../src/transform/index.js';
 
 const SEED_URL = new URL('./fixtures/seed/000_952877358d78f3b2.txt', import.meta.url);
 const SEED_BYTES = new Uint8Array(readFileSync(SEED_URL));
@@ -26,12 +30,13 @@ interface ParsedArticle {
   body: Array<[string, string]>;
 }
 
-/** Reads the Markdown back as a reader would: YAML front matter, then CommonMark. */
+/** Reads the Markdown back as the pipeline does: YAML front matter, then CommonMark with GFM (whose autolink literals link web addresses). */
 function readBack(markdown: string): ParsedArticle {
   const match = /^---\n([\s\S]*?)\n---\n\n([\s\S]*)$/.exec(markdown);
   if (!match) throw new Error(`no front matter block in:\n${markdown}`);
   const frontMatter = parse(match[1]!) as Record<string, unknown>;
-  const tree = unified().use(remarkParse).parse(match[2]!) as Root;
+  const parser = unified().use(remarkParse).use(remarkGfm);
+  const tree = parser.runSync(parser.parse(match[2]!)) as Root;
   const body = tree.children.map((node): [string, string] => {
     if (node.type === 'paragraph') return ['p', plainText(node)];
     if (node.type === 'heading') return [`h${node.depth}`, plainText(node)];
@@ -40,9 +45,10 @@ function readBack(markdown: string): ParsedArticle {
   return { frontMatter, body };
 }
 
-/** Text of a paragraph or heading; any markup inside it (emphasis, link, code, html) fails the test. */
+/** Text of a paragraph or heading; any markup inside it (emphasis, code, html, a link the text did not write as an address) fails the test. */
 function plainText(node: RootContent): string {
   if (node.type === 'text') return node.value;
+  if (node.type === 'link' && node.children.length === 1 && node.children[0]?.type === 'text' && node.url.endsWith(node.children[0].value)) return node.children[0].value;
   if (node.type === 'paragraph' || node.type === 'heading') return node.children.map(plainText).join('');
   throw new Error(`unexpected ${node.type} node: the escaping let markup through`);
 }
@@ -484,6 +490,25 @@ describe('escapeMarkdownText', () => {
   it('keeps a heading ending in # whole', () => {
     const text = '话题 #';
     expect(readBack(`---\nheadline: x\n---\n\n## ${escapeMarkdownText(text, 'heading')}\n`).body).toEqual([['h2', text]]);
+  });
+
+  it('writes a web address as it is, so that the page prints it unchanged and links it', async () => {
+    const processor = createArticleProcessor();
+    for (const text of [
+      '原文链接：https://mp.weixin.qq.com/s?__biz=MzA3&mid=26。',
+      '地址 www.example.com/a_b 。',
+      '见(https://a.com/x_y_)。',
+      'https://a.com/path_(x)_y) 结束',
+      '邮件_x_ https://a.com/~u/ 和 *重点*',
+      'abchttps://x.com/a_b*c*',
+    ]) {
+      const escaped = escapeMarkdownText(text);
+      const article = loadArticleText(`---\nheadline: 标题\n---\n\n${escaped}\n`, 'x.md', configSchema.parse({}));
+      const tree = await transformArticle(processor, article.file);
+      expect(toText(tree).split('标题').pop()?.trim(), escaped).toBe(text);
+    }
+    // Inside the address nothing is escaped: a backslash there would be printed and break it.
+    expect(escapeMarkdownText('原文链接：https://mp.weixin.qq.com/s?__biz=MzA3&mid=26。')).toBe('原文链接：https://mp.weixin.qq.com/s?__biz=MzA3&mid=26。');
   });
 
   it('escapes markup in imported paragraphs so the article text is unchanged', () => {

@@ -164,10 +164,33 @@ export function formatJoin(join: Join, source = 'input'): string {
  */
 export function escapeMarkdownText(text: string, kind: 'paragraph' | 'heading' = 'paragraph'): string {
   const inline = kind === 'heading' ? /[\\`*_[\]<&~#]/g : /[\\`*_[\]<&~]/g;
-  return text
-    .replace(inline, '\\$&')
-    .replace(/^[#>+-]/, '\\$&')
-    .replace(/^(\d{1,9})([.)])(?=\s|$)/, '$1\\$2');
+  // A web address the Markdown parser will link (GFM autolink literal) keeps its characters as they
+  // are: escapes are not undone inside it, and `\_` would print as a backslash and break the address.
+  let escaped = '';
+  let from = 0;
+  for (const match of text.matchAll(AUTOLINK)) {
+    const link = match[0].slice(0, autolinkLength(match[0]));
+    escaped += text.slice(from, match.index).replace(inline, '\\$&') + link;
+    from = match.index + link.length;
+  }
+  escaped += text.slice(from).replace(inline, '\\$&');
+  return escaped.replace(/^[#>+-]/, '\\$&').replace(/^(\d{1,9})([.)])(?=\s|$)/, '$1\\$2');
+}
+
+/** Where GFM starts an autolink literal: `http(s)://` after no ASCII letter, `www.` at the start, after white space or ( * _ ~ [ ]. */
+const AUTOLINK = /(?<![A-Za-z])https?:\/\/[^\s<]+|(?<=^|[\s(*_~[\]])www\.[^\s<]+/gi;
+
+/** The part of a candidate GFM links: less trailing ? ! . , : * _ ~, an unmatched ), or an entity-like &name;. */
+function autolinkLength(candidate: string): number {
+  let end = candidate.length;
+  for (;;) {
+    const last = candidate[end - 1] ?? '';
+    const kept = candidate.slice(0, end);
+    if ('?!.,:*_~'.includes(last)) end--;
+    else if (last === ')' && (kept.match(/\)/g)?.length ?? 0) > (kept.match(/\(/g)?.length ?? 0)) end--;
+    else if (last === ';' && /&[a-z0-9]+;$/i.test(kept)) end -= /&[a-z0-9]+;$/i.exec(kept)![0].length;
+    else return end;
+  }
 }
 
 // ——— blocks ———
