@@ -6,6 +6,8 @@
 import fc from 'fast-check';
 import type { Root as HastRoot } from 'hast';
 import type { Root as MdastRoot, RootContent as MdastNode } from 'mdast';
+import remarkCjkFriendly from 'remark-cjk-friendly';
+import remarkCjkFriendlyStrikethrough from 'remark-cjk-friendly-gfm-strikethrough';
 import remarkFrontmatter from 'remark-frontmatter';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
@@ -26,8 +28,8 @@ const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 
 const config = configSchema.parse({});
 const processor = createArticleProcessor();
-// The pipeline reads GFM (tables, strikethrough, autolinks); so does the reference.
-const markdownParser = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm);
+// The pipeline reads GFM (tables, strikethrough, autolinks) with CJK-friendly emphasis; so does the reference.
+const markdownParser = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm).use(remarkCjkFriendly).use(remarkCjkFriendlyStrikethrough);
 const FRONT_MATTER = '---\nheadline: 标题\n---\n';
 
 /** What XML cannot carry (and presswork refuses): C0/C1 controls but tab, LF, CR; DEL; U+FFFE/F; lone surrogates. */

@@ -76,6 +76,14 @@ describe('section heads', () => {
   });
 });
 
+describe('emphasis in Chinese text', () => {
+  it('takes ** and ~~ around CJK punctuation next to hanzi as bold and struck, as Chinese authors write them', async () => {
+    const { html } = await transform('会议强调**“两个维护”**是根本，~~（草稿）~~已删，**粗体**照常。\n');
+    expect(html).toContain('会议强调<strong>“两个维护”</strong>是根本，<del>（草稿）</del>已删，<strong>粗体</strong>照常。');
+    expect(html).not.toContain('*');
+  });
+});
+
 describe('text Markdown would drop', () => {
   const failure = async (markdown: string) => transform(markdown).then(() => undefined, (error: unknown) => error as { line?: number; reason: string; ruleId?: string });
 

@@ -2,6 +2,8 @@
 // the page and the EPUB are made from. Created once, reused for every article.
 import type { Root } from 'hast';
 import rehypeStringify from 'rehype-stringify';
+import remarkCjkFriendly from 'remark-cjk-friendly';
+import remarkCjkFriendlyStrikethrough from 'remark-cjk-friendly-gfm-strikethrough';
 import remarkFrontmatter from 'remark-frontmatter';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
@@ -23,6 +25,10 @@ export function createArticleProcessor() {
     .use(remarkParse)
     .use(remarkFrontmatter, ['yaml'])
     .use(remarkGfm)
+    // `是**“引号”**后`: CommonMark takes no ** or ~~ as emphasis or strikethrough when a CJK punctuation
+    // mark is just inside it and a hanzi just outside, and printed the asterisks; Chinese authors write it so.
+    .use(remarkCjkFriendly)
+    .use(remarkCjkFriendlyStrikethrough)
     .use(keptText)
     // Markdown becomes the tree with raw HTML still raw, so what Markdown made can be told apart;
     // then raw HTML is parsed into the tree and the whole is sanitized before anything else sees it.
