@@ -77,6 +77,9 @@ describe('HTML that XHTML 5 no longer has', async () => {
       '<center>居中</center><p>旧<tt>等宽</tt><strike>删</strike><font color="red">字</font><big>大</big><acronym title="中华">中</acronym></p>',
       '<p id="dup">一</p><p id="dup">二</p><p id="9bad">三</p><p><a href="#9bad">链</a><span aria-labelledby="dup nowhere">四</span></p>',
       '<ul><li><input type="checkbox" checked disabled> 办完</li></ul><picture><source srcset="x.webp"><img src="x.png" alt="图"></picture>',
+      // Values the schema refuses, an image a link points to, and an id percent-encoded as Markdown writes a footnote's.
+      '<p lang="zh_CN" dir="left">语</p><p lang="zh-Hant" dir="rtl"><del datetime="昨天">旧</del><ins datetime="2026-11-29T08:00+08:00">新</ins></p>',
+      '<img id="chart" src="chart.png" alt="图表"><p><a href="#chart">见图表</a></p><p id="fn-%E6%B3%A81">注</p><p><a href="#fn-%E6%B3%A81">1</a></p>',
     ].join(''),
   );
   const body = elements(fragment, (node) => node.tagName === 'body')[0];
@@ -105,6 +108,9 @@ describe('HTML that XHTML 5 no longer has', async () => {
     expect(markup).toContain('<span aria-labelledby="dup">四</span>');
     expect(markup).toContain('<li><label><input type="checkbox" checked="CHECKED" disabled="DISABLED" /> 办完</label></li>');
     expect(markup).toContain('<span class="image placeholder" role="img" aria-label="图"></span>');
+    expect(markup).toContain('<p>语</p><p lang="zh-Hant" dir="rtl" xml:lang="zh-Hant"><del>旧</del><ins datetime="2026-11-29T08:00+08:00">新</ins></p>');
+    expect(markup).toContain('<span id="chart" class="image placeholder" role="img" aria-label="图表"></span><p><a href="#chart">见图表</a></p>');
+    expect(markup).toContain('<p id="fn-注1">注</p><p><a href="#fn-%E6%B3%A81">1</a></p>');
     expect(text(elements(chapter, (node) => node.tagName === 'article')[0] ?? chapter)).toBe(text(elements(input.tree, (node) => node.tagName === 'article')[0] ?? input.tree));
   });
 });

@@ -92,7 +92,7 @@ function epubNodes(node: ElementContent, state: WalkState): ElementContent[] {
   if (packed) {
     const alt = typeof node.properties.alt === 'string' ? stripNonXml(node.properties.alt) : '';
     const className = Array.isArray(node.properties.className) ? node.properties.className : [];
-    return [{ type: 'element', tagName: 'img', properties: { className, src: packed.href, alt, width: packed.width, height: packed.height }, children: [] }];
+    return [{ type: 'element', tagName: 'img', properties: { ...idOf(node.properties.id, state), className, src: packed.href, alt, width: packed.width, height: packed.height }, children: [] }];
   }
   if (state.inFigure && hasClass(node, 'photo')) {
     // A photo that is not in the book (no file, or it did not read) leaves its
@@ -104,7 +104,8 @@ function epubNodes(node: ElementContent, state: WalkState): ElementContent[] {
     // unreadable) keeps only its alternative text, as the image's name.
     const alt = typeof node.properties.alt === 'string' ? stripNonXml(node.properties.alt).trim() : '';
     if (alt === '') return [];
-    return [{ type: 'element', tagName: 'span', properties: { className: ['image', 'placeholder'], role: 'img', ariaLabel: alt }, children: [] }];
+    // Its id goes with it: a link to the image (見圖) still has somewhere to go.
+    return [{ type: 'element', tagName: 'span', properties: { ...idOf(node.properties.id, state), className: ['image', 'placeholder'], role: 'img', ariaLabel: alt }, children: [] }];
   }
   const inner: WalkState = { ...state, inFigure: state.inFigure || node.tagName === 'figure' };
   let children = node.children.flatMap((child) => epubNodes(child, inner));
@@ -145,13 +146,15 @@ function cleanProperties(tagName: string, properties: Properties, state: WalkSta
     // width/height remain only on replaced elements (table cells and rules lost them).
     if ((key === 'width' || key === 'height') && !['img', 'canvas', 'video', 'svg'].includes(tagName)) continue;
     if (key === 'id') {
-      if (typeof value !== 'string' || !state.ids.has(value) || state.seen.has(value)) continue;
-      state.seen.add(value);
-      out.id = value;
+      Object.assign(out, idOf(value, state));
       continue;
     }
+    // Values XHTML's schema checks (EPUBCheck fails `lang="zh_CN"`, `dir="left"`, `datetime="昨天"`): kept only when valid.
+    if (key === 'lang' && !(typeof value === 'string' && isLanguageTag(value))) continue;
+    if (key === 'dir' && !(typeof value === 'string' && /^(ltr|rtl|auto)$/.test(value))) continue;
+    if (key === 'dateTime' && !(typeof value === 'string' && DATE_TIME.test(value))) continue;
     if (ID_REFERENCES.has(key)) {
-      const refs = (Array.isArray(value) ? value.map(String) : String(value).split(/\s+/)).filter((ref) => state.ids.has(ref));
+      const refs = (Array.isArray(value) ? value.map(String) : String(value).split(/\s+/)).map(decodeURIComponentSafe).filter((ref) => state.ids.has(ref));
       if (refs.length > 0) out[key] = refs.join(' ');
       continue;
     }
@@ -167,6 +170,30 @@ function cleanProperties(tagName: string, properties: Properties, state: WalkSta
   // In XHTML only xml:lang counts; EPUB readers look at both.
   if (typeof out.lang === 'string') out.xmlLang = out.lang;
   return out;
+}
+
+/** Dates and times as `<time>`, `<del>` and `<ins>` take them: a year, month or day, with a time and zone or not. */
+const DATE_TIME = /^\d{4,}(-\d\d(-\d\d([T ]\d\d:\d\d(:\d\d(\.\d{1,3})?)?(Z|[+-]\d\d:?\d\d)?)?)?)?$/;
+
+function isLanguageTag(value: string): boolean {
+  try {
+    return value !== '' && Intl.getCanonicalLocales(value).length === 1;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The element's id as the chapter keeps it: an XML name, once. An id percent-encoded on its way
+ * through Markdown (a footnote labelled [^注1] is `fn-%E6%B3%A81`) is kept decoded, which is how a
+ * link's `#fn-%E6%B3%A81` finds it.
+ */
+function idOf(value: Properties[string], state: WalkState): { id?: string } {
+  if (typeof value !== 'string') return {};
+  const id = decodeURIComponentSafe(value);
+  if (!state.ids.has(id) || state.seen.has(id)) return {};
+  state.seen.add(id);
+  return { id };
 }
 
 function joinStyle(added: string, existing: Properties[string]): string {
@@ -193,8 +220,8 @@ const XML_NAME = /^[A-Za-z_\u00C0-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C\u200D\u
 
 function collectIds(node: Element | RootContent, ids: Set<string>): void {
   if (node.type !== 'element') return;
-  const id = node.properties.id;
-  if (typeof id === 'string' && XML_NAME.test(id)) ids.add(id);
+  const id = typeof node.properties.id === 'string' ? decodeURIComponentSafe(node.properties.id) : undefined;
+  if (id !== undefined && XML_NAME.test(id)) ids.add(id);
   for (const child of node.children) collectIds(child, ids);
 }
 
