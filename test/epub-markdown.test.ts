@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Element, Root } from 'hast';
+import * as fontkit from 'fontkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildEpub } from '../src/epub/index.js';
 import { epubcheckMissing } from './support/epubcheck.js';
@@ -128,4 +129,17 @@ describe('articles without photos, deck or byline', async () => {
       expect(report.problems).toEqual([]);
     });
   }
+});
+
+describe('the fonts of a numbered list', () => {
+  it('draw its markers: the digits and the full stop a reader writes before each item, though the text has none', async () => {
+    const input = await inputFrom('---\nheadline: 注释\n---\n\n正文有两条注释[^a]，见文末[^b]。\n\n1. 第一项\n2. 第二项\n\n[^a]: 第一条说明。\n\n[^b]: 第二条说明。\n');
+    const { bytes } = await buildEpub(input);
+    const book = await unpack(bytes);
+    const fonts = book.names.filter((name) => name.startsWith('OEBPS/fonts/')).map((name) => fontkit.create(Buffer.from(book.binary.get(name) ?? new Uint8Array())) as unknown as { hasGlyphForCodePoint(code: number): boolean });
+    const drawn = (char: string) => fonts.some((font) => font.hasGlyphForCodePoint(char.codePointAt(0) ?? 0));
+    // The article writes neither a full stop nor a 7.
+    expect(text(input.tree)).not.toMatch(/[.7]/);
+    for (const char of '0123456789.') expect(drawn(char), char).toBe(true);
+  });
 });

@@ -148,6 +148,9 @@ function decodedChunk(path: string): Promise<Buffer> {
   return decoding;
 }
 
+/** What a decimal list's markers draw. */
+const LIST_MARKERS = '0123456789.';
+
 /** Calls `visit` with each text node's value and the face its nearest styled ancestor names. */
 function collectText(tree: Root, body: Face, faces: Face[], visit: (face: Face, text: string) => void): void {
   const walk = (node: Root | Element, face: Face): void => {
@@ -158,6 +161,8 @@ function collectText(tree: Root, body: Face, faces: Face[], visit: (face: Face, 
         if (['head', 'script', 'style', 'template'].includes(child.tagName)) continue;
         // A later rule wins over an earlier one for the same element, as in the cascade.
         const own = faces.findLast((candidate) => matches(child, candidate.rule.selector));
+        // A numbered list's markers (1. 2. …, the footnotes' too) are drawn by the reader in the list's font, not written in the text.
+        if (child.tagName === 'ol') visit(own ?? face, LIST_MARKERS);
         walk(child, own ?? face);
       }
     }
