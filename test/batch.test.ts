@@ -225,12 +225,36 @@ describe('--shard i/n', () => {
     }
   });
 
+  it('refuses a set of shards with one missing, or shards of two different splits', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'presswork-merge-'));
+    const shard = (index: number, count: number) => {
+      const path = join(dir, `s${index}-${count}.json`);
+      writeFileSync(path, JSON.stringify({ version: 1, generator: 'test', shard: { index, count }, articles: [{ source: `x${index}.md`, slug: `x${index}`, ok: true, outputs: {}, messages: [] }] }));
+      return path;
+    };
+    await expect(mergeManifests([shard(1, 3), shard(3, 3)], join(dir, 'm.json'))).rejects.toThrow(/^shard 2\/3 missing: .*; pass the manifest of every shard$/);
+    await expect(mergeManifests([shard(1, 2), shard(2, 3)], join(dir, 'm.json'))).rejects.toThrow(/is shard 1\/2 and .* is shard 2\/3: merge the manifests of one --shard i\/n split/);
+    const all = await mergeManifests([shard(2, 3), shard(1, 3), shard(3, 3)], join(dir, 'm.json'));
+    expect(all.articles.map((entry) => entry.slug)).toEqual(['x1', 'x2', 'x3']);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('refuses to merge two different articles with one slug, naming both', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'presswork-merge-'));
     const article = (source: string) => ({ source, slug: 'same', ok: true, outputs: {}, messages: [] });
     writeFileSync(join(dir, 'a.json'), JSON.stringify({ version: 1, generator: 'test', articles: [article('a/same.md')] }));
     writeFileSync(join(dir, 'b.json'), JSON.stringify({ version: 1, generator: 'test', articles: [article('b/same.md')] }));
     await expect(mergeManifests([join(dir, 'a.json'), join(dir, 'b.json')], join(dir, 'm.json'))).rejects.toThrow(/a\/same\.md.*b\/same\.md/);
+    // Two articles that failed for sharing a slug are both kept; each is its own source's entry.
+    const failed = (source: string) => ({ ...article(source), ok: false });
+    writeFileSync(join(dir, 'c.json'), JSON.stringify({ version: 1, generator: 'test', articles: [failed('c/same.md')] }));
+    writeFileSync(join(dir, 'd.json'), JSON.stringify({ version: 1, generator: 'test', articles: [failed('d/same.md'), article('e/same.md')] }));
+    const kept = await mergeManifests([join(dir, 'c.json'), join(dir, 'd.json')], join(dir, 'm.json'));
+    expect(kept.articles.map((entry) => [entry.source, entry.ok])).toEqual([
+      ['c/same.md', false],
+      ['d/same.md', false],
+      ['e/same.md', true],
+    ]);
     writeFileSync(join(dir, 'old.json'), JSON.stringify({ generator: 'test', articles: [] }));
     const refused = presswork(['manifest', 'merge', join(dir, 'old.json'), '-o', join(dir, 'm.json')], dir);
     expect(refused.status).toBe(1);

@@ -160,32 +160,58 @@ export async function writeManifest(path: string, manifest: Manifest): Promise<v
 
 /**
  * Joins the manifests of a sharded build into one at `outPath`: output paths
- * are rewritten relative to it; one slug from two different sources is an error.
+ * are rewritten relative to it; one slug from two different sources is an error,
+ * and so is a set of shards with one missing (a job whose manifest did not arrive).
  */
 export async function mergeManifests(inputs: string[], outPath: string): Promise<Manifest> {
+  const manifests = await Promise.all(inputs.map(async (input) => ({ input, manifest: await readManifest(input) })));
+  checkShards(manifests);
   const bySlug = new Map<string, { article: ManifestArticle; from: string }>();
-  for (const input of inputs) {
-    const manifest = await readManifest(input);
+  for (const { input, manifest } of manifests) {
     for (const article of manifest.articles) {
-      const seen = bySlug.get(article.slug);
+      // A failed article's slug may be only its file's name (its front matter did not load), and two
+      // that failed for sharing a slug are each reported: they are kept apart by their sources.
+      const key = article.ok ? `slug\0${article.slug}` : `failed\0${article.source}`;
+      const seen = bySlug.get(key);
       if (seen && seen.article.source !== article.source) {
         throw new ManifestError(
           `slug "${article.slug}" is used by ${seen.article.source} (in ${seen.from}) and by ${article.source} (in ${input}); give one of them its own \`slug:\` in the front matter`,
         );
       }
       // The same article in two manifests: the later input wins, as it would in a rebuild.
-      bySlug.set(article.slug, { article: rebase(article, dirname(resolve(input)), dirname(resolve(outPath))), from: input });
+      bySlug.set(key, { article: rebase(article, dirname(resolve(input)), dirname(resolve(outPath))), from: input });
     }
   }
   const articles = [...bySlug.values()].map(({ article }) => article).sort((a, b) => compare(a.source, b.source) || compare(a.slug, b.slug));
   // Editions are built by one shard each (by the path of their edition.yml); the later input wins, as for articles.
   const editions = new Map<string, ManifestEdition>();
-  for (const input of inputs) {
-    for (const edition of (await readManifest(input)).editions ?? []) editions.set(edition.source, rebase(edition, dirname(resolve(input)), dirname(resolve(outPath))));
+  for (const { input, manifest } of manifests) {
+    for (const edition of manifest.editions ?? []) editions.set(edition.source, rebase(edition, dirname(resolve(input)), dirname(resolve(outPath))));
   }
   const merged = makeManifest(articles, undefined, [...editions.values()].sort((a, b) => compare(a.source, b.source)));
   await writeManifest(outPath, merged);
   return merged;
+}
+
+/** The shards among the inputs are of one `--shard i/n` and all n of them are there. */
+function checkShards(manifests: Array<{ input: string; manifest: Manifest }>): void {
+  const sharded = manifests.filter(({ manifest }) => manifest.shard !== undefined);
+  const [first] = sharded;
+  if (!first?.manifest.shard) return;
+  const { count } = first.manifest.shard;
+  const other = sharded.find(({ manifest }) => manifest.shard?.count !== count);
+  if (other) {
+    throw new ManifestError(
+      `${first.input} is shard ${first.manifest.shard.index}/${count} and ${other.input} is shard ${other.manifest.shard?.index}/${other.manifest.shard?.count}: merge the manifests of one --shard i/n split`,
+    );
+  }
+  const present = new Set(sharded.map(({ manifest }) => manifest.shard?.index));
+  const missing = Array.from({ length: count }, (_, index) => index + 1).filter((index) => !present.has(index));
+  if (missing.length > 0) {
+    throw new ManifestError(
+      `shard${missing.length === 1 ? '' : 's'} ${missing.map((index) => `${index}/${count}`).join(', ')} missing: the merged manifest would leave out ${missing.length === 1 ? 'its' : 'their'} articles; pass the manifest of every shard`,
+    );
+  }
 }
 
 type Output = z.infer<typeof outputSchema>;
