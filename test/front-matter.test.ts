@@ -73,6 +73,15 @@ describe('front matter schema', () => {
     expect(failure('headline: "\\x01"\n').line).toBe(2);
   });
 
+  it('refuses a value YAML would read as an alias or an anchor, on its line, asking for quotes', () => {
+    const alias = failure('headline: 标题\ndeck: *号外\n');
+    expect(alias.line).toBe(3);
+    expect(alias.reason).toMatch(/^`\*号外` is read by YAML as an alias, not as text; put the value in quotes/);
+    const anchor = failure('headline: &号外 今日要闻\n');
+    expect(anchor.line).toBe(2);
+    expect(anchor.reason).toMatch(/^`&号外` is read by YAML as an anchor, not as text/);
+  });
+
   it('reports YAML syntax errors on their line', () => {
     const message = failure('headline: 标题\ndeck: [unclosed\nbyline: x\n');
     expect(message.reason).toContain('is not valid YAML');

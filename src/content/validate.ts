@@ -2,7 +2,7 @@
 // that names the file, the line and the fix.
 import { closest } from 'fastest-levenshtein';
 import type { VFile } from 'vfile';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, visit, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
 
 /** Line of each value in a YAML block, by dotted path (`photos.0`, `headline`). */
@@ -38,6 +38,14 @@ export function validateYamlWithLines<S extends z.ZodType>(
   if (yamlError) {
     fail(file, ruleId, line(yamlError.pos[0]), `${firstSentence(yamlError.message)} is not valid YAML`, 'check the indentation and quote values that contain ":" or "#"');
   }
+  // YAML reads a value that starts with & or * as an anchor or an alias: `headline: &号外 今日要闻` would
+  // lose its first word, `headline: *号外` fails later with no line. Front matter needs neither.
+  visit(doc, (_key, node) => {
+    if (!isNode(node)) return;
+    const mark = isAlias(node) ? `*${node.source}` : node.anchor !== undefined ? `&${node.anchor}` : undefined;
+    if (mark === undefined) return;
+    fail(file, ruleId, line(node.range?.[0]), `\`${mark}\` is read by YAML as ${isAlias(node) ? 'an alias' : 'an anchor'}, not as text`, 'put the value in quotes: `"' + mark + '…"`');
+  });
   const data: unknown = doc.toJS() ?? {};
   if (typeof data !== 'object' || Array.isArray(data)) {
     fail(file, ruleId, block.firstLine, 'the block is not a mapping of keys to values', 'write one `key: value` per line');
