@@ -12,7 +12,9 @@ import { fileURLToPath } from 'node:url';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VFileMessage } from 'vfile-message';
+import iconv from 'iconv-lite';
 import { loadEdition } from '../src/content/edition.js';
+import { loadConfig } from '../src/content/load.js';
 import { restack, shiftedSplits } from '../src/layout/edition.js';
 import { mergeManifests } from '../src/publish/manifest.js';
 import { epubcheck, epubcheckMissing } from './support/epubcheck.js';
@@ -308,6 +310,22 @@ describe('the edition EPUB', () => {
     expect(await text('article-2.xhtml')).not.toContain('epub:type="pagebreak"');
     expect(nav).toContain('<a epub:type="bodymatter" href="article-1.xhtml">');
     expect(nav).toContain('<a epub:type="cover" href="cover.xhtml">');
+  });
+});
+
+describe('an edition.yml and a config saved in GBK', () => {
+  it('are read as the articles are, their Chinese intact', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'presswork-gbk-'));
+    try {
+      writeFileSync(join(dir, 'edition.yml'), iconv.encode('paper: 首都职工报\ndate: 2026-11-29\nissue: 7\npages:\n  - section: 要闻\n    articles: [a.md]\n', 'gbk'));
+      writeFileSync(join(dir, 'a.md'), '---\nheadline: 甲\n---\n\n正文。\n');
+      writeFileSync(join(dir, 'presswork.config.yml'), iconv.encode('paper: 北京工人报\nsample: false\n', 'gbk'));
+      const edition = await loadEdition(join(dir, 'edition.yml'));
+      expect([edition.paper, edition.pages[0]?.section]).toEqual(['首都职工报', '要闻']);
+      expect(loadConfig(dir).paper).toBe('北京工人报');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -104,7 +104,10 @@ function looksLikeGb18030(bytes: Uint8Array, guess: { name: string; confidence: 
   const gb = scanGb18030(bytes);
   if (!gb.wellFormed) return false;
   if (guess?.name === 'GB18030') return true;
-  if (guess && guess.confidence >= 50) return false;
+  // A guess of another CJK encoding stands; a Latin one does not: chardet rates a mostly-ASCII file
+  // (a config or edition.yml, its keys in English) as ISO-8859-1, and Latin text is almost never
+  // pairs of GB2312 bytes.
+  if (guess && guess.confidence >= 50 && !/^(ISO-8859-\d+|windows-125\d)$/i.test(guess.name)) return false;
   return gb.doubleByte > 0 && gb.inGb2312 >= 0.9 * gb.doubleByte;
 }
 

@@ -6,7 +6,8 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { VFile } from 'vfile';
 import { z } from 'zod';
-import { checkText, normaliseLineEndings } from './decode.js';
+import { decodeSource } from './decode.js';
+import { sourceText } from './load.js';
 import { isoDate, layoutSchema, pageNumber, slug, text, type LayoutOptions } from './schema.js';
 import { validateYamlWithLines } from './validate.js';
 
@@ -82,15 +83,17 @@ export interface Edition {
 export async function loadEdition(path: string, configLayout: LayoutOptions = {}): Promise<Edition> {
   const absolute = resolve(path);
   const file = new VFile({ path: absolute });
-  let value = '';
+  let bytes = new Uint8Array();
   try {
-    value = normaliseLineEndings(checkText(await readFile(absolute, 'utf8'), absolute));
+    bytes = await readFile(absolute);
   } catch (error) {
-    file.fail(`cannot read the edition (${error instanceof Error ? error.message : String(error)}); check that ${EDITION_FILE} is a UTF-8 text file`, {
+    file.fail(`cannot read the edition (${error instanceof Error ? error.message : String(error)}); check that ${EDITION_FILE} is a readable file`, {
       ruleId: 'edition',
       source: 'presswork',
     });
   }
+  // Decoded and checked as an article is (UTF-8, UTF-16, GB18030/GBK).
+  const value = sourceText(file, () => decodeSource(bytes, absolute));
   file.value = value;
   return editionFromText(file, value, configLayout);
 }

@@ -44,7 +44,9 @@ declare module 'vfile' {
 export function loadConfig(dir: string): ProjectConfig {
   const path = join(dir, CONFIG_FILE);
   if (!existsSync(path)) return configSchema.parse({});
-  const file = new VFile({ path, value: readFileSync(path, 'utf8') });
+  const file = new VFile({ path });
+  // Decoded and checked as an article is: a config saved in GBK (old Windows Notepad) printed its paper's name as U+FFFD.
+  file.value = sourceText(file, () => decodeSource(readFileSync(path), path));
   return validateYaml(configSchema, { text: String(file.value), firstLine: 1 }, file, 'config');
 }
 
@@ -63,7 +65,8 @@ export function loadArticleText(text: string, path: string, config: ProjectConfi
 }
 
 /** Decoding and character errors become the article's own fatal message, at their line and column. */
-function sourceText(file: VFile, read: () => string): string {
+/** `read()`, with a SourceError (an encoding, a control character) as the file's message at its place. */
+export function sourceText(file: VFile, read: () => string): string {
   try {
     return read();
   } catch (error) {
