@@ -167,6 +167,45 @@ describe('a cached article that another article\'s slug now collides with', () =
   });
 });
 
+describe('a build of some of the articles', () => {
+  it('keeps the others in the manifest, so that their outputs go when their article is deleted', () => {
+    const content = join(project, 'partial');
+    mkdirSync(content);
+    for (const name of ['a', 'b']) writeFileSync(join(content, `${name}.md`), `---\nheadline: 稿件${name}\n---\n\n正文。\n`);
+    const slugs = () => manifestSchema.parse(JSON.parse(readFileSync(join(project, 'partial-out', 'manifest.json'), 'utf8'))).articles.map((article) => article.slug);
+    expect(presswork(['build', 'partial', '--out', 'partial-out', '--format', 'html'], project).status).toBe(0);
+    expect(presswork(['build', 'partial/a.md', '--out', 'partial-out', '--format', 'html'], project).status).toBe(0);
+    expect(slugs()).toEqual(['a', 'b']);
+    rmSync(join(content, 'b.md'));
+    const again = presswork(['build', 'partial', '--out', 'partial-out', '--format', 'html'], project);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr).toContain('removed b/');
+    expect(existsSync(join(project, 'partial-out', 'b'))).toBe(false);
+    expect(slugs()).toEqual(['a']);
+  });
+});
+
+describe('a shard\'s output folder', () => {
+  it('loses an article that moved to another shard, as it would one that was deleted', () => {
+    const content = join(project, 'moving');
+    mkdirSync(content);
+    // Two file names in different shards of 2, one slug: the article moves from one to the other.
+    const names = Array.from({ length: 20 }, (_, index) => `m${index}`);
+    const here = names.find((name) => shardOf(`moving/${name}.md`, 2) === 1)!;
+    const there = names.find((name) => shardOf(`moving/${name}.md`, 2) === 2)!;
+    const text = '---\nheadline: 移动的稿件\nslug: moved\n---\n\n正文。\n';
+    writeFileSync(join(content, `${here}.md`), text);
+    expect(presswork(['build', 'moving', '--out', 'shard-1', '--format', 'html', '--shard', '1/2'], project).status).toBe(0);
+    expect(existsSync(join(project, 'shard-1', 'moved'))).toBe(true);
+    rmSync(join(content, `${here}.md`));
+    writeFileSync(join(content, `${there}.md`), text);
+    const again = presswork(['build', 'moving', '--out', 'shard-1', '--format', 'html', '--shard', '1/2'], project);
+    expect(again.status, again.stderr).toBe(0);
+    expect(existsSync(join(project, 'shard-1', 'moved'))).toBe(false);
+    expect(manifestSchema.parse(JSON.parse(readFileSync(join(project, 'shard-1', 'manifest.json'), 'utf8'))).articles).toEqual([]);
+  });
+});
+
 describe('an article rebuilt on fewer pages', () => {
   it('leaves no preview of a page it no longer has', () => {
     const content = join(project, 'shrink');

@@ -310,8 +310,14 @@ export async function build(options: BuildOptions): Promise<BuildReport> {
     // Ctrl-C / SIGTERM: the process exits as soon as its clean-up is done; no manifest for a build cut short.
     if (context.stopping) throw new Error('the build was interrupted');
     if (options.write) {
-      result.removed = await removeStaleOutputs(previous?.articles ?? [], loaded, options);
-      await writeManifest(manifestPath, makeManifest(result.articles.map(toManifestArticle), options.shard, result.editions.map(toManifestEdition)));
+      // A shard's folder holds its share alone: an article that moved to another shard leaves it, as a deleted one does.
+      result.removed = await removeStaleOutputs(previous?.articles ?? [], options.shard ? share : loaded, options, { keepUnbuilt: !options.shard });
+      const articles = result.articles.map(toManifestArticle);
+      // A build of some of the articles (`presswork build content/a.md`) keeps the others' entries: their
+      // outputs are still in the folder, and an entry is what removes them once their article is deleted.
+      if (!options.shard) articles.push(...unbuilt(previous?.articles ?? [], articles, result.removed, options.cwd));
+      articles.sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
+      await writeManifest(manifestPath, makeManifest(articles, options.shard, result.editions.map(toManifestEdition)));
       result.manifestPath = manifestPath;
     }
   } finally {
@@ -350,7 +356,7 @@ function markDuplicateSlugs(entries: Array<{ slug: string; path: string; file: V
  * is no article's now and their source was deleted, renamed or re-slugged.
  * Only folders the manifest named are removed, never anything else in outDir.
  */
-async function removeStaleOutputs(previous: ManifestArticle[], loaded: Loaded[], options: BuildOptions): Promise<string[]> {
+async function removeStaleOutputs(previous: ManifestArticle[], loaded: Loaded[], options: BuildOptions, { keepUnbuilt }: { keepUnbuilt: boolean }): Promise<string[]> {
   const slugs = new Set(loaded.flatMap((entry) => (entry.article ? [entry.article.slug] : [])));
   const sources = new Set(loaded.map((entry) => displayPath(options.cwd, entry.source)));
   // An article whose front matter broke still exists: its last good outputs stay until it is fixed or deleted.
@@ -359,11 +365,20 @@ async function removeStaleOutputs(previous: ManifestArticle[], loaded: Loaded[],
   for (const article of previous) {
     if (slugs.has(article.slug) || unreadable.has(article.source) || !isPlainSlug(article.slug)) continue;
     const source = resolve(options.cwd, article.source);
-    if (!sources.has(article.source) && existsSync(source)) continue; // still there, just not part of this build
+    if (keepUnbuilt && !sources.has(article.source) && existsSync(source)) continue; // still there, just not part of this build
     await rm(join(options.outDir, article.slug), { recursive: true, force: true });
     removed.push(article.slug);
   }
   return removed;
+}
+
+/** The last manifest's entries of articles that still exist and were not built this time (nor took a slug this build wrote). */
+function unbuilt(previous: ManifestArticle[], built: ManifestArticle[], removed: string[], cwd: string): ManifestArticle[] {
+  const sources = new Set(built.map((article) => article.source));
+  const slugs = new Set(built.map((article) => article.slug));
+  return previous.filter(
+    (article) => !sources.has(article.source) && !slugs.has(article.slug) && !removed.includes(article.slug) && existsSync(resolve(cwd, article.source)),
+  );
 }
 
 function isPlainSlug(slug: string): boolean {
