@@ -151,29 +151,31 @@ describe('folio numbering', () => {
 });
 
 describe('headline phrase breaks', () => {
-  it('marks BudouX phrase boundaries with <wbr> and changes no character', async () => {
+  /** The page's headline and deck as rendered for this front matter, and the whole page. */
+  async function headlineBlock(frontMatter: { headline: string; deck: string }): Promise<{ headline: string; deck: string; html: string }> {
     const file = new VFile({ path: 'story.md', value: '正文。' });
-    file.data.frontMatter = frontMatterSchema.parse({ headline: '努力实现服务职工零距离', deck: '——市委党的群团工作会议在首都企业工会引起强烈反响' });
+    file.data.frontMatter = frontMatterSchema.parse(frontMatter);
     const tree = await transformArticle(createArticleProcessor(), file);
     const article = { file, frontMatter: file.data.frontMatter, slug: 'story', runningHead: { sampleFields: [] }, layout: {} };
     const { html } = renderPage(article, tree, loadTemplate('newspaper'));
-    const headline = /<h1 class="headline" id="headline">(.*?)<\/h1>/.exec(html)?.[1] ?? '';
+    return {
+      headline: /<h1 class="headline" id="headline">(.*?)<\/h1>/.exec(html)?.[1] ?? '',
+      deck: /<p class="deck">(.*?)<\/p>/.exec(html)?.[1] ?? '',
+      html,
+    };
+  }
+
+  it('marks BudouX phrase boundaries with <wbr> and changes no character', async () => {
+    const { headline, deck } = await headlineBlock({ headline: '努力实现服务职工零距离', deck: '——市委党的群团工作会议在首都企业工会引起强烈反响' });
     expect(headline).toContain('<wbr>');
     expect(headline.replace(/<wbr>/g, '')).toBe('努力实现服务职工零距离');
-    const deck = /<p class="deck">(.*?)<\/p>/.exec(html)?.[1] ?? '';
     expect(deck.split('<wbr>').length).toBeGreaterThan(3);
     expect(deck.replace(/<wbr>/g, '')).toBe('——市委党的群团工作会议在首都企业工会引起强烈反响');
   });
 
   it('never breaks inside a character: a hanzi outside the BMP, or a hanzi and its variation selector', async () => {
     // BudouX cuts 𩾌 (U+29F8C) in two here, and 葛 from its ideographic variation selector.
-    const file = new VFile({ path: 'story.md', value: '正文。' });
-    file.data.frontMatter = frontMatterSchema.parse({ headline: '𩽾𩾌鱼很好吃', deck: '葛\u{E0100}洪的讲话' });
-    const tree = await transformArticle(createArticleProcessor(), file);
-    const article = { file, frontMatter: file.data.frontMatter, slug: 'story', runningHead: { sampleFields: [] }, layout: {} };
-    const { html } = renderPage(article, tree, loadTemplate('newspaper'));
-    const headline = /<h1 class="headline" id="headline">(.*?)<\/h1>/.exec(html)?.[1] ?? '';
-    const deck = /<p class="deck">(.*?)<\/p>/.exec(html)?.[1] ?? '';
+    const { headline, deck, html } = await headlineBlock({ headline: '𩽾𩾌鱼很好吃', deck: '葛\u{E0100}洪的讲话' });
     expect(headline.replace(/<wbr>/g, '')).toBe('𩽾𩾌鱼很好吃');
     expect(deck.replace(/<wbr>/g, '')).toBe('葛\u{E0100}洪的讲话');
     for (const text of [headline, deck]) {
