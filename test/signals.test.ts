@@ -116,9 +116,9 @@ describe('two builds into the same output folder', () => {
     expect(firstResult.status, firstResult.stderr).toBe(0);
     expect(second.status, second.stderr).toBe(0);
     expect(second.stderr).toMatch(/another build is writing to .*; waiting for it to finish/);
-    // Each build writes its own manifest; the second, written last, lists its article.
+    // Each build writes the manifest; the second, written last, keeps the first's entry: both articles' files are in the folder.
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { articles: Array<{ slug: string }> };
-    expect(manifest.articles.map((article) => article.slug)).toEqual(['article-2']);
+    expect(manifest.articles.map((article) => article.slug)).toEqual(['article-1', 'article-2']);
     expect(tree(out)).toEqual(['article-1', 'article-1/article-1.pdf', 'article-2', 'article-2/article-2.pdf', 'manifest.json']);
   });
 });
