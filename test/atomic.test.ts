@@ -25,6 +25,11 @@ describe('writeAllOrNone', () => {
     const out = join(dir, 'none');
     // A file where a folder should be: the third file cannot be written.
     await writeAllOrNone([{ path: join(out, 'blocked'), bytes: bytes('a file') }]);
+    // The last build's files of the article stay as they were, every one of them.
+    await writeAllOrNone([
+      { path: join(out, 'a', 'a.pdf'), bytes: bytes('old pdf') },
+      { path: join(out, 'a', 'a.epub'), bytes: bytes('old epub') },
+    ]);
     const files = [
       { path: join(out, 'a', 'a.pdf'), bytes: bytes('pdf') },
       { path: join(out, 'a', 'a.png'), bytes: bytes('png') },
@@ -35,8 +40,11 @@ describe('writeAllOrNone', () => {
     expect(error).toBeInstanceOf(WriteError);
     expect((error as WriteError).path).toBe(join(out, 'blocked', 'a-2.png'));
     expect((error as WriteError).message).toMatch(/ENOTDIR|EEXIST/);
-    // The two written before it are gone again, no temp file is left, the one after was never begun.
-    expect(readdirSync(join(out, 'a'))).toEqual([]);
+    // None of the new files replaced anything and no temp file is left: the last build's PDF and EPUB are
+    // still there whole (before, the new PDF was written and then removed, leaving the old EPUB alone).
+    expect(readdirSync(join(out, 'a')).sort()).toEqual(['a.epub', 'a.pdf']);
+    expect(readFileSync(join(out, 'a', 'a.pdf'), 'utf8')).toBe('old pdf');
+    expect(readFileSync(join(out, 'a', 'a.epub'), 'utf8')).toBe('old epub');
     expect(readdirSync(out).sort()).toEqual(['a', 'blocked']);
   });
 

@@ -20,6 +20,19 @@ process.once('exit', () => {
 });
 
 export async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
+  const temp = await writeTemp(path, bytes);
+  try {
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  } finally {
+    pending.delete(temp);
+  }
+}
+
+/** `bytes`, whole and flushed, in a temp file beside `path`; its name, for the caller to rename or remove. */
+async function writeTemp(path: string, bytes: Uint8Array): Promise<string> {
   await mkdir(dirname(path), { recursive: true });
   // A dot-name in the same folder: rename stays on one file system, and listings skip it.
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
@@ -35,16 +48,15 @@ export async function writeAtomic(path: string, bytes: Uint8Array): Promise<void
     } finally {
       await handle.close();
     }
-    await rename(temp, path);
+    return temp;
   } catch (error) {
     await rm(temp, { force: true });
-    throw error;
-  } finally {
     pending.delete(temp);
+    throw error;
   }
 }
 
-/** A file of a set that could not be written; the set's files written before it are gone again. */
+/** A file of a set that could not be written; no file of the set replaced anything. */
 export class WriteError extends Error {
   constructor(
     readonly path: string,
@@ -56,18 +68,34 @@ export class WriteError extends Error {
 }
 
 /**
- * Writes every file, each whole, or leaves none of them: when one fails, the
- * ones already written are removed and a WriteError names the one that failed.
+ * Writes every file, each whole, or none of them: all are written to temp files
+ * first and only then renamed over their targets, so when one cannot be written
+ * the last build's files are all still there, untouched (removing the new ones
+ * already in place had left that build's other formats without these), and a
+ * WriteError names the one that failed.
  */
 export async function writeAllOrNone(files: Array<{ path: string; bytes: Uint8Array }>): Promise<void> {
-  const written: string[] = [];
+  const temps: Array<{ temp: string; path: string }> = [];
+  const discard = async () => {
+    await Promise.all(temps.map(({ temp }) => rm(temp, { force: true })));
+    for (const { temp } of temps) pending.delete(temp);
+  };
   for (const { path, bytes } of files) {
     try {
-      await writeAtomic(path, bytes);
+      temps.push({ temp: await writeTemp(path, bytes), path });
     } catch (error) {
-      await Promise.all(written.map((done) => rm(done, { force: true })));
+      await discard();
       throw new WriteError(path, error);
     }
-    written.push(path);
+  }
+  for (const [index, { temp, path }] of temps.entries()) {
+    try {
+      await rename(temp, path);
+    } catch (error) {
+      temps.splice(0, index);
+      await discard();
+      throw new WriteError(path, error);
+    }
+    pending.delete(temp);
   }
 }
