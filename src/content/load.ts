@@ -64,8 +64,7 @@ export function loadArticleText(text: string, path: string, config: ProjectConfi
   return articleFromText(file, sourceText(file, () => normaliseLineEndings(checkText(text, file.path))), config);
 }
 
-/** Decoding and character errors become the article's own fatal message, at their line and column. */
-/** `read()`, with a SourceError (an encoding, a control character) as the file's message at its place. */
+/** `read()`, its decoding and character errors (a SourceError) becoming the file's own fatal message, at their line and column. */
 export function sourceText(file: VFile, read: () => string): string {
   try {
     return read();

@@ -258,7 +258,7 @@ const graphemes = new Intl.Segmenter('zh', { granularity: 'grapheme' });
  * then printed as two U+FFFD, or between 葛 and its variation selector. Phrases are joined again
  * wherever a cut is not between two user-perceived characters.
  */
-export function wholeCharacters(phrases: string[]): string[] {
+function wholeCharacters(phrases: string[]): string[] {
   const text = phrases.join('');
   const starts = new Set([...graphemes.segment(text)].map((segment) => segment.index));
   const whole: string[] = [];

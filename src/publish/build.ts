@@ -316,7 +316,6 @@ export async function build(options: BuildOptions): Promise<BuildReport> {
       // A build of some of the articles (`presswork build content/a.md`) keeps the others' entries: their
       // outputs are still in the folder, and an entry is what removes them once their article is deleted.
       if (!options.shard) articles.push(...unbuilt(previous?.articles ?? [], articles, result.removed, options.cwd));
-      articles.sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
       await writeManifest(manifestPath, makeManifest(articles, options.shard, result.editions.map(toManifestEdition)));
       result.manifestPath = manifestPath;
     }
@@ -622,7 +621,6 @@ function pdfMetadata(article: Article, sourceDateEpoch: number | undefined) {
   };
 }
 
-/** SOURCE_DATE_EPOCH, read once per build; a malformed one is refused, never silently ignored. */
 /** Removes `<slug>-N.png` for every N past `pages` in `folder`: previews of pages an earlier build printed. */
 async function removePreviewsAfter(folder: string, slug: string, pages: number): Promise<void> {
   const names = await readdir(folder).catch(() => [] as string[]);
@@ -630,6 +628,7 @@ async function removePreviewsAfter(folder: string, slug: string, pages: number):
   await Promise.all(names.filter((name) => Number(pattern.exec(name)?.[1] ?? 0) > pages).map((name) => rm(join(folder, name), { force: true })));
 }
 
+/** SOURCE_DATE_EPOCH, read once per build; a malformed one is refused, never silently ignored. */
 export function sourceDateEpoch(env: NodeJS.ProcessEnv = process.env): number | undefined {
   const value = env.SOURCE_DATE_EPOCH;
   if (value === undefined || value === '') return undefined;

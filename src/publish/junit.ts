@@ -3,9 +3,7 @@
 // the build (a case per article), one for the preflight (a case per check).
 import { CHECK_NAMES } from '../print/preflight.js';
 import type { ArticleReport } from './build.js';
-
-/** A check as the manifest keeps it: its faults are objects with a message (a manifest of an older presswork may hold strings). */
-type PreflightCheck = { ok: boolean; count: number; items: Array<{ message: string } | string> };
+import { faultMessages, type ReportedCheck } from './preflight-report.js';
 
 export function junitXml(articles: ArticleReport[], options: { strict?: boolean } = {}): string {
   const build = articles.map((article) => {
@@ -23,12 +21,12 @@ export function junitXml(articles: ArticleReport[], options: { strict?: boolean 
 
   const preflight: string[] = [];
   for (const article of articles) {
-    const checks = article.preflight as unknown as Record<string, PreflightCheck | unknown> | undefined;
+    const checks = article.preflight as unknown as Record<string, ReportedCheck | undefined> | undefined;
     if (!checks) continue;
     for (const check of CHECK_NAMES) {
-      const result = checks[check] as PreflightCheck | undefined;
+      const result = checks[check];
       if (!result) continue;
-      const faults = result.items.map((item) => (typeof item === 'string' ? item : item.message)).join('\n');
+      const faults = faultMessages(result).join('\n');
       // Preflight faults fail CI only under --strict; otherwise they are reported as skipped-with-reason, visible but not red.
       const body = result.ok
         ? ''

@@ -144,13 +144,14 @@ export async function readPreviousManifest(path: string): Promise<Manifest | und
   return readManifest(path).catch(() => undefined);
 }
 
+/** A manifest of these articles and editions, in the order of their sources (then slugs): one folder, one text. */
 export function makeManifest(articles: ManifestArticle[], shard?: { index: number; count: number }, editions: ManifestEdition[] = []): Manifest {
   return {
     version: MANIFEST_VERSION,
     generator: `presswork ${PRESSWORK_VERSION}`,
     ...(shard ? { shard } : {}),
-    articles,
-    ...(editions.length > 0 ? { editions } : {}),
+    articles: [...articles].sort((a, b) => compare(a.source, b.source) || compare(a.slug, b.slug)),
+    ...(editions.length > 0 ? { editions: [...editions].sort((a, b) => compare(a.source, b.source)) } : {}),
   };
 }
 
@@ -182,13 +183,13 @@ export async function mergeManifests(inputs: string[], outPath: string): Promise
       bySlug.set(key, { article: rebase(article, dirname(resolve(input)), dirname(resolve(outPath))), from: input });
     }
   }
-  const articles = [...bySlug.values()].map(({ article }) => article).sort((a, b) => compare(a.source, b.source) || compare(a.slug, b.slug));
+  const articles = [...bySlug.values()].map(({ article }) => article);
   // Editions are built by one shard each (by the path of their edition.yml); the later input wins, as for articles.
   const editions = new Map<string, ManifestEdition>();
   for (const { input, manifest } of manifests) {
     for (const edition of manifest.editions ?? []) editions.set(edition.source, rebase(edition, dirname(resolve(input)), dirname(resolve(outPath))));
   }
-  const merged = makeManifest(articles, undefined, [...editions.values()].sort((a, b) => compare(a.source, b.source)));
+  const merged = makeManifest(articles, undefined, [...editions.values()]);
   await writeManifest(outPath, merged);
   return merged;
 }

@@ -7,8 +7,13 @@ import type { ArticleReport } from './build.js';
 /** Faults shown per check and article; the rest are counted (the manifest and --json carry them all). */
 export const FAULTS_SHOWN = 3;
 
-/** A check as the report holds it: the faults' messages (a manifest of an older presswork may hold strings). */
-type ReportedCheck = { ok: boolean; count: number; items: Array<{ message: string } | string> };
+/** A check as a report or the manifest keeps it: its faults are objects with a message (a manifest of an older presswork may hold strings). */
+export type ReportedCheck = { ok: boolean; count: number; items: Array<{ message: string } | string> };
+
+/** The messages of a check's faults. */
+export function faultMessages(check: ReportedCheck): string[] {
+  return check.items.map((item) => (typeof item === 'string' ? item : item.message));
+}
 
 /** Lines for stderr: nothing when every preflight passed. */
 export function preflightReport(articles: Pick<ArticleReport, 'source' | 'ok' | 'preflight'>[]): string[] {
@@ -21,7 +26,7 @@ export function preflightReport(articles: Pick<ArticleReport, 'source' | 'ok' | 
     for (const name of CHECK_NAMES) {
       const check = checks[name];
       if (!check || check.ok) continue;
-      for (const item of check.items.slice(0, FAULTS_SHOWN)) lines.push(`    ${name}: ${typeof item === 'string' ? item : item.message}`);
+      for (const message of faultMessages(check).slice(0, FAULTS_SHOWN)) lines.push(`    ${name}: ${message}`);
       const more = check.count - Math.min(check.items.length, FAULTS_SHOWN);
       if (more > 0) lines.push(`    ${name}: … and ${more} more`);
     }
